@@ -1,0 +1,29 @@
+"""The one Conversation schema every dealwise package reads and writes (no heavy imports here)."""
+
+from conversation.schema import (
+    Channel,
+    Conversation,
+    ConversationError,
+    Outcome,
+    Participant,
+    Role,
+    Segment,
+    Word,
+    conversation_json_schema,
+    load_conversation,
+    parse_conversation,
+)
+
+__all__ = [
+    "Channel",
+    "Conversation",
+    "ConversationError",
+    "Outcome",
+    "Participant",
+    "Role",
+    "Segment",
+    "Word",
+    "conversation_json_schema",
+    "load_conversation",
+    "parse_conversation",
+]

@@ -1,0 +1,44 @@
+"""All dealwise configuration, from environment variables prefixed DEALWISE_ (or a .env file)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DEALWISE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".dealwise"), description="Every file dealwise writes at run time lives here.")
+    model_dir: Path | None = Field(default=None, description="Where bundled models are assembled; default DATA_DIR/models.")
+    asr_engine: str = Field(default="faster-whisper", description="ASR engine name (see `dealwise engines`).")
+    asr_model: str | None = Field(
+        default=None, description="A local model instead of the bundled base: CTranslate2 dir or openai-whisper .pt."
+    )
+    asr_compute_type: str = Field(default="int8", description="CTranslate2 compute type: int8, int8_float32, float32.")
+    asr_threads: int = Field(default=0, ge=0, description="CPU threads for ASR; 0 = one per core.")
+    asr_beam_size: int = Field(default=5, ge=1, le=10)
+    language: str = Field(default="auto", description="Default transcription language: zh, en or auto.")
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
+
+    def engine_config(self):
+        from speech import EngineConfig
+
+        return EngineConfig(
+            model=self.asr_model,
+            models_dir=self.models_dir,
+            compute_type=self.asr_compute_type,
+            threads=self.asr_threads,
+            beam_size=self.asr_beam_size,
+        )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()

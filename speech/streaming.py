@@ -1,0 +1,205 @@
+"""Live transcription: feed 16 kHz PCM16 chunks, get partial and final segments as the call goes.
+
+Policy (local agreement, as in Macháček et al., "Turning Whisper into Real-Time Transcription"):
+every `step_s` of new audio the whole uncommitted buffer is decoded again; words on which two
+consecutive decodes agree, as a prefix, are committed and never change. Committed words are closed
+into a final segment at sentence-ending punctuation or a pause; everything after the committed
+prefix is reported as a partial that may still change. Once a final segment is out, its audio is
+dropped from the buffer, so memory stays bounded however long the session runs (the buffer never
+exceeds `2 * max_buffer_s`, and only a short text tail is kept as the decoding prompt).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from conversation import Segment, Word
+from speech.audio import SAMPLE_RATE, rms_dbfs
+from speech.engines import RecognizedWord, Transcriber
+from speech.errors import AudioError
+from speech.text import join_words, normalize_text, pick_language, resolve_language
+from speech.transcribe import SILENCE_DBFS
+
+_SENTENCE_END = re.compile(r"[。！？!?.…]$")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+PAUSE_S = 0.8  # a gap this long between committed words closes the segment
+_CONTEXT_CHARS = 120  # committed text kept as the decoding prompt
+_DETECT_AFTER_S = 2.0  # language detection needs a couple of seconds of speech
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    kind: Literal["partial", "final"]
+    segment: Segment
+
+
+class StreamingTranscriber:
+    def __init__(
+        self,
+        engine: Transcriber,
+        *,
+        language: str = "auto",
+        candidate_languages: tuple[str, ...] = ("zh", "en"),
+        speaker: str = "customer",
+        step_s: float = 1.0,
+        max_buffer_s: float = 15.0,
+    ):
+        self.engine = engine
+        self.language = resolve_language(language)
+        self.candidates = candidate_languages
+        self.speaker = speaker
+        self.step = int(step_s * SAMPLE_RATE)
+        self.max_buffer = int(max_buffer_s * SAMPLE_RATE)
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._buffer_start = 0.0  # absolute time of _buffer[0], seconds
+        self._undecoded = 0  # samples fed since the last decode
+        self._committed_end = 0.0
+        self._hypothesis: list[RecognizedWord] = []  # last decode's words after the committed prefix
+        self._open: list[RecognizedWord] = []  # committed words not yet closed into a final segment
+        self._context = ""
+        self._last_partial = ""
+
+    @property
+    def buffered_seconds(self) -> float:
+        return len(self._buffer) / SAMPLE_RATE
+
+    @property
+    def elapsed_seconds(self) -> float:
+        return self._buffer_start + self.buffered_seconds
+
+    def feed(self, pcm16: bytes | np.ndarray) -> list[StreamEvent]:
+        """Add little-endian 16-bit mono samples at 16 kHz; returns the events this audio produced."""
+        if isinstance(pcm16, (bytes, bytearray, memoryview)):
+            if len(pcm16) % 2:
+                raise AudioError("PCM16 chunk has an odd number of bytes: send whole 16-bit samples")
+            samples = np.frombuffer(pcm16, dtype="<i2")
+        else:
+            samples = np.asarray(pcm16)
+            if samples.dtype != np.int16:
+                raise AudioError(f"PCM16 samples must be int16, got {samples.dtype}")
+        self._buffer = np.concatenate([self._buffer, samples.astype(np.float32) / 32768.0])
+        self._undecoded += len(samples)
+        if self._undecoded < self.step:
+            return []
+        return self._decode(final=False)
+
+    def finish(self) -> list[StreamEvent]:
+        """Decode what is left and close the last segment; the transcriber can then be dropped."""
+        return self._decode(final=True)
+
+    def _decode(self, final: bool) -> list[StreamEvent]:
+        self._undecoded = 0
+        events: list[StreamEvent] = []
+        words: list[RecognizedWord] = []
+        if len(self._buffer) and rms_dbfs(self._buffer) >= SILENCE_DBFS and self._language_ready(final):
+            words = self._recognize()
+        if final:
+            self._commit(words, events)
+            self._close(events)
+            self._hypothesis = []
+        else:
+            agreed = _common_prefix(self._hypothesis, words)
+            self._commit(words[:agreed], events)
+            self._hypothesis = words[agreed:]
+            if not words and self._open:
+                self._close(events)  # silence after speech: the turn is over
+            self._partial(events)
+        self._trim()
+        return events
+
+    def _language_ready(self, final: bool) -> bool:
+        if self.language is None and (final or self.buffered_seconds >= _DETECT_AFTER_S):
+            self.language = pick_language(self.engine.language_probabilities(self._buffer), self.candidates)
+        return self.language is not None
+
+    def _recognize(self) -> list[RecognizedWord]:
+        prompt = self._context or None
+        recognition = self.engine.transcribe(
+            self._buffer, language=self.language, word_timestamps=True, initial_prompt=prompt
+        )
+        shift = self._buffer_start
+        return [
+            RecognizedWord(w.start + shift, w.end + shift, w.text, w.prob)
+            for segment in recognition.segments
+            for w in segment.words
+            # words the decoder re-hears from audio before the commit point are already out
+            if w.start + shift >= self._committed_end - 0.05 and _key(w.text)
+        ]
+
+    def _commit(self, words: list[RecognizedWord], events: list[StreamEvent]) -> None:
+        for word in words:
+            if self._open and word.start - self._open[-1].end >= PAUSE_S:
+                self._close(events)
+            self._open.append(word)
+            self._committed_end = max(self._committed_end, word.end)
+            if _SENTENCE_END.search(word.text.strip()):
+                self._close(events)
+
+    def _close(self, events: list[StreamEvent]) -> None:
+        if not self._open:
+            return
+        segment = self._segment(self._open, with_words=True)
+        self._open = []
+        self._last_partial = ""
+        if segment.text:
+            self._context = (self._context + segment.text)[-_CONTEXT_CHARS:]
+            events.append(StreamEvent("final", segment))
+
+    def _partial(self, events: list[StreamEvent]) -> None:
+        pending = self._open + self._hypothesis
+        if not pending:
+            return
+        segment = self._segment(pending, with_words=False)
+        if segment.text and segment.text != self._last_partial:
+            self._last_partial = segment.text
+            events.append(StreamEvent("partial", segment))
+
+    def _segment(self, words: list[RecognizedWord], with_words: bool) -> Segment:
+        language = self.language or "und"
+        start = max(0.0, round(words[0].start, 3))
+        return Segment(
+            speaker=self.speaker,
+            start=start,
+            end=max(start, round(words[-1].end, 3)),
+            text=normalize_text(join_words([w.text for w in words], language), language),
+            words=[
+                Word(start=max(0.0, round(w.start, 3)), end=max(0.0, round(max(w.start, w.end), 3)),
+                     text=normalize_text(w.text, language), prob=w.prob)
+                for w in words
+            ]
+            if with_words
+            else None,
+        )
+
+    def _trim(self) -> None:
+        """Drop audio whose words are committed (or that held none); keep the decoder's window short."""
+        if len(self._buffer) <= self.max_buffer:
+            return
+        cut_time = self._committed_end if self._hypothesis else max(self._committed_end, self.elapsed_seconds - 1.0)
+        cut = int((cut_time - self._buffer_start) * SAMPLE_RATE)
+        if len(self._buffer) - cut > 2 * self.max_buffer:
+            # the decoder keeps changing its mind (noise, crosstalk): give up on the oldest audio
+            cut = len(self._buffer) - self.max_buffer
+            boundary = self._buffer_start + cut / SAMPLE_RATE
+            self._hypothesis = [w for w in self._hypothesis if w.start >= boundary]
+            self._committed_end = max(self._committed_end, boundary)
+        if cut > 0:
+            self._buffer = self._buffer[cut:]
+            self._buffer_start += cut / SAMPLE_RATE
+
+
+def _key(text: str) -> str:
+    return _NOT_WORD.sub("", text).lower()
+
+
+def _common_prefix(previous: list[RecognizedWord], current: list[RecognizedWord]) -> int:
+    n = 0
+    for a, b in zip(previous, current):
+        if _key(a.text) != _key(b.text):
+            break
+        n += 1
+    return n
