@@ -60,6 +60,7 @@ class StreamingTranscriber:
         self._committed_end = 0.0
         self._hypothesis: list[RecognizedWord] = []  # last decode's words after the committed prefix
         self._open: list[RecognizedWord] = []  # committed words not yet closed into a final segment
+        self._tail: list[str] = []  # keys of the last committed words, to spot re-heard ones
         self._context = ""
         self._last_partial = ""
 
@@ -122,19 +123,27 @@ class StreamingTranscriber:
             self._buffer, language=self.language, word_timestamps=True, initial_prompt=prompt
         )
         shift = self._buffer_start
-        return [
+        words = [
             RecognizedWord(w.start + shift, w.end + shift, w.text, w.prob)
             for segment in recognition.segments
             for w in segment.words
-            # words the decoder re-hears from audio before the commit point are already out
-            if w.start + shift >= self._committed_end - 0.05 and _key(w.text)
+            if _key(w.text)
         ]
+        # The buffer still holds audio whose words are committed; the decoder hears them again with
+        # slightly different timestamps. Drop words centred before the commit point, then any
+        # leading words that repeat the committed tail (the n-gram check of whisper_streaming).
+        words = [w for w in words if (w.start + w.end) / 2 >= self._committed_end - 0.1]
+        for n in range(min(len(self._tail), len(words), 5), 0, -1):
+            if [_key(w.text) for w in words[:n]] == self._tail[-n:] and words[0].start < self._committed_end + 1.0:
+                return words[n:]
+        return words
 
     def _commit(self, words: list[RecognizedWord], events: list[StreamEvent]) -> None:
         for word in words:
             if self._open and word.start - self._open[-1].end >= PAUSE_S:
                 self._close(events)
             self._open.append(word)
+            self._tail = (self._tail + [_key(word.text)])[-5:]
             self._committed_end = max(self._committed_end, word.end)
             if _SENTENCE_END.search(word.text.strip()):
                 self._close(events)
