@@ -59,19 +59,36 @@ def test_output_file_and_human_readable_transcript(tmp_path):
     assert lines[1].startswith("[00:00") and "rep:" in lines[1]
 
 
-@pytest.mark.parametrize("suffix,codec", [("mp3", "libmp3lame"), ("m4a", "aac"), ("ogg", "libopus"), ("amr", "libopencore_amrnb")])
+def encode_amr(source: Path, target: Path) -> None:
+    """AMR-NB at 8 kHz, as phone systems store calls (Debian's ffmpeg CLI lacks this encoder; PyAV has it)."""
+    import av
+
+    samples = (load_audio(source) * 32767).astype(np.int16).reshape(1, -1)
+    frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
+    frame.rate = 16000
+    with av.open(str(target), "w", format="amr") as container:
+        stream = container.add_stream("libopencore_amrnb", rate=8000, layout="mono")
+        stream.bit_rate = 12200
+        for resampled in av.AudioResampler(format="s16", layout="mono", rate=8000).resample(frame):
+            for packet in stream.encode(resampled):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+@pytest.mark.parametrize("suffix,codec", [("mp3", "libmp3lame"), ("m4a", "aac"), ("ogg", "libopus"), ("amr", None)])
 def test_common_formats_transcribe_alike(tmp_path, suffix, codec):
-    if not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg CLI not installed (make install installs it)")
     target = tmp_path / f"jfk.{suffix}"
-    extra = ["-ar", "8000", "-ac", "1"] if suffix == "amr" else []
-    made = subprocess.run(["ffmpeg", "-v", "error", "-i", str(JFK), "-c:a", codec, *extra, str(target)], capture_output=True, text=True)
-    if made.returncode:
-        pytest.skip(f"this ffmpeg cannot encode {codec}: {made.stderr.strip()[:120]}")
+    if codec is None:
+        encode_amr(JFK, target)
+    else:
+        if not shutil.which("ffmpeg"):
+            pytest.skip("ffmpeg CLI not installed (make install installs it)")
+        subprocess.run(["ffmpeg", "-v", "error", "-i", str(JFK), "-c:a", codec, str(target)], check=True)
     result = dealwise("transcribe", str(target), "--json", "--language", "en")
     assert result.returncode == 0, result.stderr
     text = " ".join(s.text for s in parse_conversation(result.stdout).segments)
-    # 8 kHz AMR-NB phone audio loses the most; measured WER 0.0 for every format here
+    # 8 kHz AMR-NB phone audio loses the most (measured WER 0.05, 'America'); the others 0.0
     assert wer(JFK_TEXT, text) <= (0.25 if suffix == "amr" else 0.1), text
 
 
