@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e ".[dev]"
+	# openai-whisper (second engine) without its GPU-only triton dependency
+	$(PIP) install -q --no-deps openai-whisper==20250625
+	$(PIP) install -q tiktoken more-itertools
 	@touch $@
 
 demo: install
