@@ -1,7 +1,8 @@
-"""openai-whisper (PyTorch): the reference implementation, for users who have a local checkpoint.
+"""openai-whisper (PyTorch): the reference implementation, as a second engine and a speed peer.
 
-openai-whisper downloads checkpoints from its own servers, which we never do: the user points
-DEALWISE_ASR_MODEL (or `--model`) at a `.pt` file they already have.
+openai-whisper would download checkpoints from its own servers, which we never do: by default it
+runs the bundled Whisper base, exported exactly from the CTranslate2 package (speech.convert);
+DEALWISE_ASR_MODEL can point it at another local `.pt` checkpoint instead.
 """
 
 from __future__ import annotations
@@ -18,19 +19,28 @@ from speech.errors import EngineUnavailable
 @register_engine("openai-whisper")
 class OpenAIWhisperEngine:
     def __init__(self, config: EngineConfig):
-        if not config.model or not Path(config.model).is_file():
-            raise EngineUnavailable(
-                "the openai-whisper engine needs a local checkpoint: set DEALWISE_ASR_MODEL to a .pt file "
-                "(e.g. base.pt); it never downloads one"
-            )
         try:
             import torch
-            import whisper
+            from whisper.model import ModelDimensions, Whisper
         except ImportError:
-            raise EngineUnavailable("openai-whisper is not installed: make install-openai-whisper") from None
+            raise EngineUnavailable("openai-whisper is not installed: run `make install`") from None
+        from speech.convert import ensure_openai_checkpoint
+
+        if config.model and not Path(config.model).is_file():
+            raise EngineUnavailable(f"openai-whisper checkpoint {config.model} does not exist (a local .pt file is needed)")
+        path = Path(config.model) if config.model else ensure_openai_checkpoint(config.models_dir)
         torch.set_num_threads(config.threads or (os.cpu_count() or 1))
+        checkpoint = torch.load(path, map_location="cpu", weights_only=False)
+        dims = ModelDimensions(**checkpoint["dims"])
+        self.model = Whisper(dims)
+        self.model.load_state_dict(checkpoint["model_state_dict"])
+        if checkpoint.get("alignment_heads"):  # the heads that time words well, where the export knows them
+            heads = torch.zeros(dims.n_text_layer, dims.n_text_head, dtype=torch.bool)
+            for layer, head in checkpoint["alignment_heads"]:
+                heads[layer, head] = True
+            self.model.register_buffer("alignment_heads", heads.to_sparse(), persistent=False)
+        self.model.eval()
         self.beam_size = config.beam_size
-        self.model = whisper.load_model(config.model, device="cpu")
 
     def transcribe(
         self,

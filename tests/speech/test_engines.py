@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from support import JFK_TEXT, text_of
+from support import JFK_TEXT, ZH_WELCOME_TEXT, text_of
 
 from speech import WHISPER_BASE, EngineConfig, EngineUnavailable, TranscribeOptions, ensure_model, get_transcriber, transcribe
 from speech.engines import engine_names
-from speech.metrics import wer
+from speech.metrics import cer, wer
 
+# another local checkpoint to test the engine with; by default the bundled base, exported
 OPENAI_CHECKPOINT = os.environ.get("DEALWISE_TEST_OPENAI_WHISPER_CHECKPOINT")
 
 
@@ -30,43 +31,39 @@ def test_faster_whisper_rejects_a_directory_without_a_model(tmp_path):
         get_transcriber("faster-whisper", EngineConfig(model=str(tmp_path)))
 
 
-def test_openai_whisper_never_downloads_a_checkpoint():
-    with pytest.raises(EngineUnavailable, match="needs a local checkpoint"):
-        get_transcriber("openai-whisper", EngineConfig(model=None))
+def test_openai_whisper_wants_an_existing_checkpoint(tmp_path):
+    with pytest.raises(EngineUnavailable, match="does not exist"):
+        get_transcriber("openai-whisper", EngineConfig(model=str(tmp_path / "base.pt")))
 
 
-def test_openai_whisper_adapter_runs_the_real_library(tmp_path):
-    """Our adapter against real openai-whisper code, with a tiny randomly initialised checkpoint
-    (no trained checkpoint can be had offline): it loads through the registry and its language
-    head returns a distribution over Whisper's languages. Accuracy is tested below when a real
-    checkpoint is available."""
-    torch = pytest.importorskip("torch")
-    model = pytest.importorskip("whisper.model", reason="openai-whisper not installed (make install installs it)")
-    dims = model.ModelDimensions(
-        n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=1, n_audio_layer=1,
-        n_vocab=51865, n_text_ctx=448, n_text_state=64, n_text_head=1, n_text_layer=1,
-    )
-    torch.manual_seed(0)
-    checkpoint = tmp_path / "tiny-random.pt"
-    torch.save({"dims": dims.__dict__, "model_state_dict": model.Whisper(dims).state_dict()}, checkpoint)
-    engine = get_transcriber("openai-whisper", EngineConfig(model=str(checkpoint), threads=2))
+def test_exported_checkpoint_holds_the_same_weights(engine_config):
+    """The openai-whisper export is exact: every tensor equals the CTranslate2 original."""
     import numpy as np
+    import torch
 
-    probabilities = engine.language_probabilities(np.zeros(16000, dtype=np.float32))
-    assert {"zh", "en"} <= set(probabilities)
-    assert sum(probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+    from speech.convert import ensure_openai_checkpoint, read_ctranslate2
+
+    checkpoint = torch.load(ensure_openai_checkpoint(engine_config.models_dir), map_location="cpu", weights_only=False)
+    state = checkpoint["model_state_dict"]
+    source = read_ctranslate2(ensure_model(engine_config.models_dir) / "model.bin")
+    assert checkpoint["dims"]["n_audio_layer"] == 6 and checkpoint["dims"]["n_text_state"] == 512  # Whisper base
+    fused = source["encoder/layer_2/self_attention/linear_0/weight"]
+    assert np.array_equal(state["encoder.blocks.2.attn.key.weight"].numpy(), fused[512:1024])
+    assert np.array_equal(state["decoder.token_embedding.weight"].numpy(), source["decoder/embeddings/weight"])
+    from whisper.model import ModelDimensions, Whisper
+
+    assert set(state) == set(Whisper(ModelDimensions(**checkpoint["dims"])).state_dict())  # all 245 tensors
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not OPENAI_CHECKPOINT,
-    reason="no openai-whisper checkpoint: none ships on PyPI and the hub is unreachable; "
-    "set DEALWISE_TEST_OPENAI_WHISPER_CHECKPOINT=/path/base.pt to run",
-)
-def test_openai_whisper_transcribes_english(shared_speech):
-    config = EngineConfig(model=OPENAI_CHECKPOINT, threads=2)
-    conversation = transcribe(shared_speech / "jfk.flac", TranscribeOptions(engine="openai-whisper", engine_config=config, speakers=1))
-    assert wer(JFK_TEXT, text_of(conversation)) <= 0.1
+@pytest.mark.parametrize("clip,reference,metric", [("jfk.flac", JFK_TEXT, wer), ("zh_welcome.wav", ZH_WELCOME_TEXT, cer)])
+def test_openai_whisper_transcribes_real_speech(shared_speech, engine_config, clip, reference, metric):
+    config = EngineConfig(model=OPENAI_CHECKPOINT, models_dir=engine_config.models_dir, threads=2)
+    options = TranscribeOptions(engine="openai-whisper", engine_config=config, speakers=1)
+    conversation = transcribe(shared_speech / clip, options)
+    assert metric(reference, text_of(conversation)) <= 0.1  # measured 0.0 on both
+    words = [w for s in conversation.segments for w in s.words or []]
+    assert words and words[-1].end <= 11.1
 
 
 def test_bundled_model_is_assembled_verified_and_reused(tmp_path):
