@@ -17,11 +17,10 @@ system-deps:
 # torch first, pinned to the CPU build, so no later requirement can pull the CUDA one.
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
-	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e ".[dev]"
-	# openai-whisper (second engine) without its GPU-only triton dependency
-	$(PIP) install -q --no-deps openai-whisper==20250625
-	$(PIP) install -q tiktoken more-itertools
+	$(PIP) install -qq torch==2.13.0
+	$(PIP) install -qq -e ".[dev]" tiktoken more-itertools
+	@# openai-whisper (the second engine) without triton, its GPU-only dependency
+	$(PIP) install -qq --no-deps openai-whisper==20250625
 	@touch $@
 
 demo: install
