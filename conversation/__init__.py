@@ -1,5 +1,7 @@
 """The one Conversation schema every dealwise package reads and writes (no heavy imports here)."""
 
+from conversation.chat import chat_to_conversation, parse_chat_export
+
 from conversation.schema import (
     Channel,
     Conversation,
@@ -23,6 +25,8 @@ __all__ = [
     "Role",
     "Segment",
     "Word",
+    "chat_to_conversation",
+    "parse_chat_export",
     "conversation_json_schema",
     "load_conversation",
     "parse_conversation",

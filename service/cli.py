@@ -6,43 +6,16 @@ shown when DEALWISE_DEBUG=1 is set.
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from conversation import Conversation, ConversationError, conversation_json_schema
+from conversation import Conversation, conversation_json_schema
+from service.cli_common import user_errors, write_atomically
 from service.config import get_settings
 
 _SCHEMAS = {"conversation": conversation_json_schema}
-
-
-def _user_errors(command):
-    """Turn known user errors into one clean line; never let a traceback reach the user."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from speech import SpeechError
-
-        try:
-            return command(*args, **kwargs)
-        except (SpeechError, ConversationError, OSError) as error:
-            raise click.ClickException(str(error)) from None
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - last line of defence for the user
-            if os.environ.get("DEALWISE_DEBUG") == "1":
-                raise
-            raise click.ClickException(
-                f"unexpected failure: {type(error).__name__}: {error} (rerun with DEALWISE_DEBUG=1 for details)"
-            ) from None
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,7 +50,7 @@ def _engine_choices() -> list[str]:
 @click.option("--engine", type=click.Choice(_engine_choices()), default=None, help="ASR engine (default: DEALWISE_ASR_ENGINE).")
 @click.option("--json", "as_json", is_flag=True, help="Print the Conversation JSON on stdout.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write the Conversation JSON to FILE.")
-@_user_errors
+@user_errors
 def transcribe(
     audio: Path,
     language: str | None,
@@ -105,7 +78,7 @@ def transcribe(
     with _progress(info.duration) as progress:
         conversation = run_transcription(audio, options, progress=progress)
     if output:
-        _write_atomically(output, conversation.model_dump_json(indent=2, exclude_none=True))
+        write_atomically(output, conversation.model_dump_json(indent=2, exclude_none=True))
         click.echo(f"wrote {output} ({len(conversation.segments)} segments)", err=True)
     if as_json:
         click.echo(conversation.model_dump_json(indent=2, exclude_none=True))
@@ -143,19 +116,6 @@ class _progress:
             self._bar.stop()
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temp file and rename, so a failure never leaves half a JSON file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def format_transcript(conversation: Conversation) -> str:
     """One line per segment: [mm:ss.s-mm:ss.s] role (speaker): text."""
     roles = {p.speaker: p.role for p in conversation.participants}
@@ -175,6 +135,11 @@ def _clock(seconds: float) -> str:
     minutes, secs = divmod(seconds, 60)
     return f"{int(minutes):02d}:{secs:04.1f}"
 
+
+from service.cli_behavior import COMMANDS  # noqa: E402 - the group must exist first
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,115 @@
+"""Objection tagging of customer turns: detectors by name, one result contract.
+
+Detectors ("lexicon", "hybrid") register in `DETECTORS`; "hybrid" (the default) fuses the pattern
+layer with the embedding classifier, "lexicon" is the pattern layer alone: ~50x faster, used where a
+whole cohort of conversations is tagged and the embedding cost would dominate.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from behavior.objections import lexicon
+from behavior.objections.taxonomy import LABELS
+
+SpeakerRole = Literal["customer", "rep", "other"]
+
+
+class ObjectionItem(BaseModel):
+    text: str
+    role: SpeakerRole = "customer"
+
+
+class ObjectionResult(BaseModel):
+    text: str
+    labels: list[str] = Field(description="Objection types, in taxonomy order; never any for rep turns.")
+    scores: dict[str, float] = Field(description="Probability per label (0/1 for the lexicon detector).")
+    evidence: dict[str, str] = Field(description="Per label, the span of text that carries it.")
+
+
+Detector = Callable[[list[str]], list[tuple[list[str], dict[str, float], dict[str, str]]]]
+DETECTORS: dict[str, Callable[..., Detector]] = {}
+
+
+def detector(name: str):
+    def register(factory: Callable[..., Detector]) -> Callable[..., Detector]:
+        DETECTORS[name] = factory
+        return factory
+
+    return register
+
+
+@detector("lexicon")
+def lexicon_detector(**_) -> Detector:
+    def detect(texts: list[str]):
+        results = []
+        for text in texts:
+            positives = {m.label: m.span for m in lexicon.match(text) if not m.denied}
+            labels = [label for label in LABELS if label in positives]
+            results.append((labels, {label: float(label in positives) for label in LABELS}, positives))
+        return results
+
+    return detect
+
+
+@detector("hybrid")
+def hybrid_detector(*, model_dir: Path, embedder: str = "e5", **_) -> Detector:
+    from behavior.objections.learned import lexicon_signals, load_or_train
+    from embeddings import get_embedder
+
+    embed = get_embedder(embedder).queries
+    model = load_or_train(model_dir, embed)
+
+    def detect(texts: list[str]):
+        probabilities = model.probabilities(embed(texts), lexicon_signals(texts))
+        results = []
+        for text, row in zip(texts, probabilities):
+            matches = {m.label: m.span for m in lexicon.match(text) if not m.denied}
+            labels = [label for i, label in enumerate(LABELS) if row[i] >= model.thresholds[i]]
+            evidence = {label: matches.get(label, _clause_of(text)) for label in labels}
+            results.append((labels, {label: round(float(p), 4) for label, p in zip(LABELS, row)}, evidence))
+        return results
+
+    return detect
+
+
+def _clause_of(text: str) -> str:
+    """Evidence for a tag the patterns did not see: the utterance itself, trimmed to a readable length."""
+    text = text.strip()
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class ObjectionTagger:
+    """Tags customer utterances; rep and other turns always come back with no labels and no scores."""
+
+    def __init__(self, detector_name: str = "hybrid", *, model_dir: Path = Path(".dealwise/models"), embedder: str = "e5"):
+        if detector_name not in DETECTORS:
+            raise ValueError(f"unknown objection detector {detector_name!r}; available: {', '.join(sorted(DETECTORS))}")
+        self.name = detector_name
+        self._detect = DETECTORS[detector_name](model_dir=Path(model_dir), embedder=embedder)
+
+    def classify(self, items: Sequence[ObjectionItem | dict]) -> list[ObjectionResult]:
+        items = [item if isinstance(item, ObjectionItem) else ObjectionItem.model_validate(item) for item in items]
+        customer_rows = [i for i, item in enumerate(items) if item.role == "customer" and item.text.strip()]
+        detected = dict(zip(customer_rows, self._detect([items[i].text for i in customer_rows]))) if customer_rows else {}
+        results = []
+        for i, item in enumerate(items):
+            labels, scores, evidence = detected.get(i, ([], {}, {}))
+            results.append(ObjectionResult(text=item.text, labels=labels, scores=scores, evidence=evidence))
+        return results
+
+
+@functools.cache
+def get_tagger(detector_name: str = "hybrid", model_dir: str = ".dealwise/models") -> ObjectionTagger:
+    """One tagger per process and configuration: the embedding model and classifier load once."""
+    return ObjectionTagger(detector_name, model_dir=Path(model_dir))
+
+
+def label_matrix(results: Sequence[ObjectionResult]) -> np.ndarray:
+    return np.array([[label in r.labels for label in LABELS] for r in results], dtype=bool)
