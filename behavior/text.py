@@ -168,7 +168,8 @@ CUES: dict[str, re.Pattern[str]] = {
         ],
         "price": [
             r"价格|价钱|报价|费用|收费|多少钱|预算|成本|折扣|打折|优惠|便宜|贵|年费|月费|单价|总价|[0-9一二三四五六七八九十百千万]+(?:元|块|万)",
-            r"\b(?:price|prices|pricing|cost|costs|budget|discount|cheap|cheaper|expensive|fee|fees|license|"
+            # "what does that cost you" asks about the problem's impact, not the product's price
+            r"\b(?:costs?\b(?! (?:you|us|them|the business)\b)|price|prices|pricing|budget|discount|cheap|cheaper|expensive|fee|fees|license|"
             r"licence|per seat|per user|quote|invoice)\b|[$¥€]\s?\d",
         ],
         "discount": [
@@ -232,7 +233,8 @@ CUES: dict[str, re.Pattern[str]] = {
         ],
         "negative": [
             r"不好|不行|不满意|失望|担心|担忧|麻烦|糟糕|讨厌|不靠谱|不太行|没用|太贵|不放心|怀疑",
-            r"\b(?:bad|worried|concern|concerned|disappoint\w*|annoy\w*|terrible|useless|risky|doubt|skeptical|unhappy)\b",
+            r"\b(?:bad|worried|concern|concerned|disappoint\w*|annoy\w*|terrible|useless|risky|doubt|skeptical|unhappy|"
+            r"too expensive|pricey)\b",
         ],
         "hedge": [
             r"可能|也许|大概|应该|或许|差不多|好像|估计|我觉得|我想|一般来说",
@@ -263,7 +265,7 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 
 FILLERS_ZH = frozenset({"嗯", "啊", "呃", "额", "那个", "就是", "然后", "这个", "就是说", "对吧", "哎"})
-FILLERS_EN = frozenset({"um", "uh", "erm", "hmm", "like", "basically", "actually", "literally"})
+FILLERS_EN = frozenset({"um", "uh", "erm", "hmm", "basically", "literally"})  # not "like": too often a verb
 BACKCHANNELS = frozenset(
     {"嗯", "嗯嗯", "对", "对对", "对对对", "是", "是的", "好", "好的", "哦", "噢", "啊", "行", "ok", "okay", "yeah",
      "yes", "right", "sure", "uh-huh", "mhm", "yep", "got it", "i see"}

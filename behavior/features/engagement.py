@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from behavior import text as t
 from behavior.features.registry import feature
 from behavior.features.view import ConversationView, ratio
@@ -77,11 +79,17 @@ def rep_empathy_count(v: ConversationView) -> int:
     return sum(u.has("acknowledge") for u in v.rep)
 
 
-@feature("customer_name_used", group=G, kind="bool", en="The rep addresses the customer by the name given in participants.", zh="销售称呼了客户的名字。")
+@feature("customer_name_used", group=G, kind="bool", en="The rep addresses the customer by name (王总/Ms. Chen/David): a name from the customer's participant entry.", zh="销售称呼了客户的名字（如王总、陈女士）。")
 def customer_name_used(v: ConversationView) -> bool:
-    names = [p.name for p in v.conversation.participants if p.role == "customer" and p.name]
-    surnames = {n.split()[0] if " " in n else n[0] for n in names}  # 王总 / Ms. Li: the family name is enough
-    return any(any(name in u.text for name in names) or any(s + suffix in u.text for s in surnames for suffix in "总经工姐哥") for u in v.rep)
+    forms = [form for p in v.conversation.participants if p.role == "customer" and p.name for form in _address_forms(p.name)]
+    return any(form.search(u.text) for form in forms for u in v.rep)
+
+
+def _address_forms(name: str) -> list[re.Pattern[str]]:
+    """A Chinese name: the full name or the surname with a title (王总, 王经理); otherwise any part of it as a word."""
+    if t.is_chinese(name):
+        return [re.compile(re.escape(name)), re.compile(re.escape(name[0]) + r"(?:总|经理|工|老师|先生|女士|小姐|主任|院长|校长|姐|哥)")]
+    return [re.compile(rf"\b{re.escape(part)}\b", re.IGNORECASE) for part in name.split() if len(part) > 1]
 
 
 @feature("customer_engaged_minutes_share", group=G, unit="ratio", en="Share of conversation minutes in which the customer says something beyond a backchannel.", zh="客户有实质发言的分钟占比。")
