@@ -23,8 +23,10 @@ $(STAMP): pyproject.toml
 	$(PIP) install -qq --no-deps openai-whisper==20250625
 	@touch $@
 
+# The main job on the bundled sample call: transcribe (stereo, rep on the left), then analyze.
 demo: install
-	$(VENV)/bin/dealwise transcribe examples/sample_call_zh.flac --stereo rep-left --language zh
+	$(VENV)/bin/dealwise transcribe examples/sample_call_zh.flac --stereo rep-left --language zh -o .dealwise/sample_call_zh.json
+	$(VENV)/bin/dealwise analyze .dealwise/sample_call_zh.json
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider

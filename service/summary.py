@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from behavior import FEATURES, GROUPS, Analysis
@@ -29,6 +30,11 @@ def print_analysis(analysis: Analysis, console: Console | None = None) -> None:
     console = console or Console()
     conversation = analysis.conversation
     console.print(f"[bold]{conversation.id or 'conversation'}[/] · {conversation.channel} · {conversation.language} · {len(conversation.segments)} segments")
+    roles = {p.speaker: p.role for p in conversation.participants}
+    tags = {tag.segment: tag.labels for tag in analysis.objections}
+    for index, segment in enumerate(conversation.segments):
+        chips = f" [red]⟨{', '.join(tags[index])}⟩[/]" if index in tags else ""
+        console.print(f"[dim]{segment.start:7.1f}s[/] [bold]{roles[segment.speaker]:8}[/] {escape(segment.text)}{chips}")
     table = Table("feature", "value", "definition", title="Key behaviors", title_justify="left")
     for key in KEY_FEATURES:
         table.add_row(key, _value(analysis.features[key]), FEATURES[key].zh)
