@@ -60,7 +60,7 @@ def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
 
 _QUESTION_MARK = re.compile(r"[?？]\s*$")
 # Chinese yes/no forms that need no question mark (ASR output often has none).
-_ZH_QUESTION_FORMS = re.compile(r"(吗|么)[\s，。]*$|是不是|有没有|能不能|可不可以|会不会|要不要|对不对|行不行|好不好")
+_ZH_QUESTION_FORMS = re.compile(r"(吗|(?<![什怎这那多])么)[\s，。]*$|是不是|有没有|能不能|可不可以|会不会|要不要|对不对|行不行|好不好")
 _EN_QUESTION_START = re.compile(
     r"^\s*(?:so,?\s+|and\s+|but\s+|okay,?\s+|ok,?\s+)?(?:what|how|why|which|where|when|who|whom|whose|"
     r"do|does|did|is|are|was|were|can|could|would|will|shall|should|have|has|had|may|might)\b",
@@ -72,10 +72,14 @@ _EN_INTERROGATIVE = re.compile(
     re.IGNORECASE,
 )
 # A confirmation tag closing a proposal: "……您看怎么样？" or "…, right?" asks for a yes or a no.
-_ZH_TAG = re.compile(r"[，,]?\s*(?:您看|你看|那)?(?:怎么样|如何|好吗|好不好|可以吗|可不可以|行吗|行不行|对吧|对吗|是吧|是吗|没问题吧|合适吗|方便吗)[？?]?\s*$")
+# The interrogative tags (怎么样/如何, how does that sound) confirm only when set off from what precedes
+# (a comma, 您看, or a sentence of their own): "您那边用得怎么样？" asks for information.
+_ZH_TAG = re.compile(
+    r"(?:(?:^|[，,]\s*|您看|你看)(?:那|这样|那样|这么安排|这个安排)?(?:怎么样|如何)|好吗|好不好|可以吗|可不可以|行吗|行不行|对吧|对吗|是吧|是吗|没问题吧|合适吗|方便吗)[？?]?\s*$"
+)
 _EN_TAG = re.compile(
-    r"[,，]?\s*(?:right|okay|ok|yeah|correct|sound good|sounds good|does that work|is that okay|is that ok|"
-    r"how does that sound|what do you think|fair enough|agreed|no)\s*[?？]\s*$",
+    r"(?:^|[,，]\s*)(?:right|okay|ok|yeah|correct|sound good|sounds good|does that work|does that work for you|is that okay|"
+    r"is that ok|how does that sound|fair enough|agreed|no)\s*[?？]\s*$",
     re.IGNORECASE,
 )
 
@@ -97,15 +101,14 @@ def question_sentences(text: str) -> list[str]:
 def is_tag_question(sentence: str) -> bool:
     """A proposal followed by a confirmation tag (…您看怎么样？ / …, right?): a closed question."""
     tag = _ZH_TAG if is_chinese(sentence) else _EN_TAG
-    match = tag.search(sentence)
-    return match is not None and match.start() > 0
+    return tag.search(sentence.strip()) is not None
 
 
 def is_open_question(sentence: str) -> bool:
     """Asks for information that a yes or a no cannot answer; interrogatives inside a closing tag don't count."""
     if is_tag_question(sentence):
         tag = _ZH_TAG if is_chinese(sentence) else _EN_TAG
-        sentence = sentence[: tag.search(sentence).start()]
+        sentence = sentence[: tag.search(sentence.strip()).start()]
     if is_chinese(sentence):
         return _ZH_INTERROGATIVE.search(sentence) is not None
     return _EN_INTERROGATIVE.search(sentence) is not None
@@ -113,10 +116,11 @@ def is_open_question(sentence: str) -> bool:
 
 # --- cue phrases -------------------------------------------------------------------------------
 
+# Specific future times only: "高峰期一般在月底" (habit) and "透明一点" (a little) are not appointments.
 _TIME_ZH = (
     r"(?:下|这|本)(?:周|星期|礼拜)[一二三四五六日天]?|周[一二三四五六日]|星期[一二三四五六日天]|礼拜[一二三四五六天]|"
-    r"明天|后天|今天下午|今晚|月底|月初|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[日号]|"
-    r"[0-9一二三四五六七八九十两]+点(?:半|钟)?|上午|下午|\d{1,2}[:：]\d{2}"
+    r"明天|后天|今天下午|今晚|[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+[日号]|(?:下个?月|本月|这个月)[0-9一二三四五六七八九十]+[日号]|"
+    r"(?:上午|下午|晚上|早上|中午)[0-9一二三四五六七八九十两]+点|\d{1,2}点|\d{1,2}[:：]\d{2}"
 )
 _TIME_EN = (
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next week|this week|"
@@ -129,13 +133,14 @@ CUES: dict[str, re.Pattern[str]] = {
     for name, patterns in {
         "time": [_TIME_ZH, _TIME_EN],
         "meeting_action": [
-            r"开(?:个|一个)?(?:线上|线下|视频|电话)?会|会议|演示|demo|拜访|见面|过来|上门|碰一下|聊一下|通个电话|打(?:个)?电话|"
-            r"签(?:约|合同|字)|发(?:给|您|你)|安排|约(?:个|一下)?|对接|汇报|试用|开通",
+            r"开.{0,8}?会|会议|演示|demo|拜访|见面|过来|上门|碰一下|聊一下|通个电话|打(?:个)?电话|"
+            r"签(?:约|合同|字)|发(?:给|您|你)|安排|约(?:个|一下)?|对接|汇报|试用|开通|确认一下|讨论一下|沟通一下|过一(?:下|遍)|对一下|走.{0,3}流程|流程走|见面|见个面|见一下|当面|聊",
             r"\b(?:meet|meeting|call|demo|walkthrough|session|sign|send|review|follow up|follow-up|schedule|"
-            r"book|catch up|visit|kick ?off|onboard|set up|present)\b",
+            r"book|catch up|visit|kick ?off|onboard|set up|present|reconvene|pencil|regroup|talk|chat|connect|sync|"
+            r"touch base|reconnect|go over|walk through|finalize|get together)\b",
         ],
         "trial_offer": [
-            r"免费试用|试用|试一下|试一试|试试|先试|试点|小范围|先跑|跑一下|先用起来|体验(?:版|账号|一下)|测试环境|样品|样机|小批量|"
+            r"免费试用|试用|试一下|试一试|试试|先试|试点|小范围|先跑|跑一下|跑一遍|先用起来|体验(?:版|账号|一下)|测试环境|样品|样机|小样|小批量|"
             r"poc|概念验证|先上一个|先从一个",
             r"\b(?:free trial|trial|pilot|poc|proof of concept|sandbox|sample|test drive|try it|try out|"
             r"start small|small first step|one team first)\b",
@@ -223,9 +228,9 @@ CUES: dict[str, re.Pattern[str]] = {
             r"implementation time|training|what are the next steps)\b",
         ],
         "agreement": [
-            r"^(?:好|好的|好啊|行|可以|没问题|同意|对|是的|嗯好|那就这样|就这么定)[。！!，,]?$|没问题|可以的|好的|行啊|同意|就这么定|听起来不错|挺好|不错",
-            r"\b(?:sounds good|sounds great|agreed|deal|let's do it|that works|makes sense|perfect|absolutely|"
-            r"sure|yes|yeah|great)\b",
+            r"^(?:嗯)?(?:好|好的|好啊|行|可以|没问题|同意|对|是的|那就这样|就这么定)(?:[。！!，,]|$)|没问题|可以的|好的|行啊|同意|就这么定|听起来不错|挺好|不错|到时候见|等你(?:的)?(?:消息|邀请|电话|会议)",
+            r"\b(?:sounds good|sounds great|agreed|deal|let's do it|that works|works for me|makes sense|perfect|absolutely|"
+            r"sure|yes|yeah|great|see you then|talk then|looking forward|okay|ok|it's a plan|that's a plan|will do)\b",
         ],
         "positive": [
             r"不错|挺好|很好|太好了|喜欢|满意|有意思|有用|方便|厉害|期待|感兴趣|靠谱",

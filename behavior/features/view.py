@@ -41,12 +41,20 @@ class Utterance:
     def tokens(self) -> tuple[str, ...]:
         return t.tokens(self.text)
 
-    @property
+    @functools.cached_property
     def units(self) -> int:
         return t.spoken_units(self.text)
 
+    @functools.cached_property
+    def _cues(self) -> dict[str, bool]:
+        return {}
+
     def has(self, cue: str) -> bool:
-        return t.has_cue(self.text, cue)
+        """Whether a cue phrase occurs; memoized, as many features ask about the same cues."""
+        found = self._cues.get(cue)
+        if found is None:
+            found = self._cues[cue] = t.has_cue(self.text, cue)
+        return found
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ TRIGGERS: dict[str, re.Pattern[str]] = {
         r"(?:我|我们)(?:这边)?(?:先)?(?:内部)?(?:再|先)?(?:讨论|消化|研究)(?:一下|讨论)|有需要(?:再|的话)(?:联系|找)|等(?:我|我们)(?:消息|通知)|再说吧|以后再说|"
         r"(?:资料|方案|材料)(?:先)?发(?:过来|我|给我)(?:看看|吧)?|先(?:这样|这么着)吧|不急(?:着)?(?:定|决定)|"
         r"等等再说|过(?:段|一段)时间再|慢慢(?:来|看)",
-        r"think (?:about it|it over|this over|on it)|(?:need|want|let me|let us|let's) (?:to )?(?:think|mull|sleep on|digest|reflect)|"
+        r"think (?:about it|it over|this over|on it)|(?:revisit|come back to|pick (?:this|it) up) (?:this|it)? ?later|mull (?:it|this) over|put a pin in (?:it|this)|(?:need|take|want) (?:some )?(?:more )?time to (?:think|decide|consider|mull|digest|reflect)|park (?:it|this) for now|let's (?:talk|revisit) later|(?:need|want|let me|let us|let's) (?:to )?(?:think|mull|sleep on|digest|reflect)|"
         r"get back to you|circle back|(?:send|email) me (?:some |the )?(?:info|information|materials|details|a deck|something)|"
         r"we'll (?:see|be in touch|let you know)|let (?:me|us) (?:discuss|talk) (?:internally|it over|with the team)|"
         r"(?:not|don't want to) (?:rush|make a decision|decide) (?:right now|today|yet)|keep (?:it|us) in mind|touch base later|"
