@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from behavior.analysis import Analysis
 from behavior.cohort import DnaResult, FeatureStat, fmt_num, fmt_p, fmt_pct, fmt_ratio, short_en, short_zh
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -290,11 +291,27 @@ def _row(stat: FeatureStat) -> dict[str, Any]:
     }
 
 
-def render_report(result: DnaResult, *, title: str | None = None) -> str:
-    """One self-contained HTML document for coaches; plotly.js is inlined once and nothing is fetched."""
+def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters.update(pct=fmt_pct, num=fmt_num, ratio=fmt_ratio, pval=fmt_p)
+    return env
+
+
+def _plotly_js():
     from markupsafe import Markup
     from plotly.offline import get_plotlyjs
+
+    # "</script" cannot occur inside the inlined library, or the browser would end the script element there
+    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+
+
+def render_report(result: DnaResult, *, title: str | None = None) -> str:
+    """One self-contained HTML document for coaches; plotly.js is inlined once and nothing is fetched."""
+    from markupsafe import Markup
 
     stats = {s.key: s for s in result.features}
     ranked = [stats[k] for k in result.ranking]
@@ -306,23 +323,14 @@ def render_report(result: DnaResult, *, title: str | None = None) -> str:
     boxes = [Markup(_box(s, i)) for i, s in enumerate(box_stats)]
     bars = _archetype_bars(result)
 
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(pct=fmt_pct, num=fmt_num, ratio=fmt_ratio, pval=fmt_p)
+    env = _environment()
     template = env.get_template("report.html.j2")
-    # "</script" cannot occur inside the inlined library, or the browser would end the script element there
-    plotly_js = get_plotlyjs().replace("</script", "<\\/script")
     return template.render(
         title=title or DEFAULT_TITLE,
         r=result,
         font_stack=FONT_STACK,
         colors={"won": WON, "lost": LOST, "adj": ADJ, "ink": INK, "muted": MUTED},
-        plotly_js=Markup(plotly_js),
+        plotly_js=_plotly_js(),
         forest=Markup(forest) if forest else None,
         boxes=boxes,
         box_all_significant=all(s.significant for s in box_stats),
@@ -330,4 +338,59 @@ def render_report(result: DnaResult, *, title: str | None = None) -> str:
         rows=[_row(s) for s in ranked + untested],
         sig_bools=sum(1 for s in ranked if s.kind == "bool" and s.significant),
         excluded_total=sum(result.excluded.values()),
+    )
+
+
+def _timeline(analysis: Analysis) -> str:
+    """Who spoke when: one bar per segment on a rep and a customer lane, objections marked in red."""
+    import plotly.graph_objects as go
+
+    conversation = analysis.conversation
+    roles = {p.speaker: p.role for p in conversation.participants}
+    tagged = {tag.segment: tag for tag in analysis.objections}
+    fig = go.Figure()
+    for role, color, lane in (("rep", ADJ, "销售 rep"), ("customer", WON, "客户 customer")):
+        rows = [(i, s) for i, s in enumerate(conversation.segments) if roles[s.speaker] == role]
+        fig.add_trace(
+            go.Bar(
+                base=[s.start for _, s in rows],
+                x=[max(s.end - s.start, 0.8) for _, s in rows],  # chats have zero-length messages: keep them visible
+                y=[lane] * len(rows),
+                orientation="h",
+                marker={"color": [LOST if i in tagged else color for i, _ in rows]},
+                customdata=[[_plain(s.text[:80]), ", ".join(tagged[i].labels) if i in tagged else ""] for i, s in rows],
+                hovertemplate="%{base:.0f}s: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(**_layout(height=190, barmode="overlay", xaxis={"title": "秒 seconds"}))
+    return _div(fig, "timeline")
+
+
+def render_conversation_report(analysis: Analysis, *, title: str | None = None) -> str:
+    """One conversation for a rep or coach: timeline, hints, every feature by group, the tagged transcript."""
+    from markupsafe import Markup
+
+    from behavior.features import FEATURES, GROUPS
+
+    conversation = analysis.conversation
+    roles = {p.speaker: p.role for p in conversation.participants}
+    tagged = {tag.segment: tag for tag in analysis.objections}
+    groups = [
+        (english, chinese, [(f, analysis.features[f.key]) for f in FEATURES.values() if f.group == key])
+        for key, (english, chinese) in GROUPS.items()
+    ]
+    transcript = [
+        (s.start, roles[s.speaker], s.text, tagged[i].labels if i in tagged else []) for i, s in enumerate(conversation.segments)
+    ]
+    return _environment().get_template("conversation.html.j2").render(
+        title=title or f"对话分析 · Conversation analysis: {conversation.id or conversation.channel}",
+        c=conversation,
+        a=analysis,
+        groups=groups,
+        transcript=transcript,
+        timeline=Markup(_timeline(analysis)),
+        plotly_js=_plotly_js(),
+        font_stack=FONT_STACK,
+        colors={"won": WON, "lost": LOST, "adj": ADJ, "ink": INK, "muted": MUTED},
     )

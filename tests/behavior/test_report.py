@@ -12,8 +12,8 @@ import pytest
 from behavior.cohort import DnaResult, cohort_statistics
 from behavior.features.registry import Feature
 from behavior.report import render_report
+from browser import render_in_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 XSS = "<img src=x onerror=alert(1)>"
 
 # (key, group, kind, unit, en, zh): definitions written like the registry's, long ones included
@@ -119,56 +119,16 @@ def test_report_is_one_offline_document_with_escaped_text(result):
 
 
 def test_report_renders_in_chromium(result, null_result, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    pages = {"report": render_report(result), "null": render_report(null_result, title="无显著差异 · nothing found")}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        try:
-            for name, html in pages.items():
-                path = tmp_path / f"{name}.html"
-                path.write_text(html, encoding="utf-8")
-                page = browser.new_page(viewport={"width": 1200, "height": 900})
-                errors: list[str] = []
-                page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
-                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-                page.on(
-                    "request",
-                    lambda r, errors=errors: (
-                        None
-                        if r.url.startswith(("file:", "data:", "blob:"))
-                        else errors.append(f"network request {r.url}")
-                    ),
-                )
-                page.goto(path.as_uri(), wait_until="load")
-                page.wait_for_function(
-                    "[...document.querySelectorAll('.plotly-graph-div')]"
-                    ".every(d => d.classList.contains('js-plotly-plot') && d.querySelector('.main-svg'))",
-                    timeout=20_000,
-                )
-                containers = page.locator(".plotly-graph-div").count()
-                rendered = page.locator(".js-plotly-plot").count()
-                with_svg = page.evaluate(
-                    "[...document.querySelectorAll('.js-plotly-plot')].filter(d => d.querySelector('.main-svg')).length"
-                )
-                assert containers == rendered == with_svg, (name, containers, rendered, with_svg)
-                body = page.inner_text("body")
-                page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-                page.close()
-                assert errors == [], (name, errors)
-                if name == "report":
-                    # forest plot + 4 significant number behaviors + archetype bars
-                    assert containers == 1 + 4 + 1
-                    assert page_has_forest(html)
-                    assert result.headlines[0].zh in body and result.headlines[1].zh in body
-                else:
-                    assert not page_has_forest(html) and "没有显著的是/否行为" in body
-                    assert containers >= 1  # reference box plots still render
-        finally:
-            browser.close()
+    page = render_in_chromium(render_report(result), tmp_path, "report")
+    assert page.errors == []
+    assert page.charts == page.rendered_charts == 1 + 4 + 1  # forest plot + 4 significant number behaviors + archetype bars
+    assert result.headlines[0].zh in page.body and result.headlines[1].zh in page.body
     assert (tmp_path / "report.png").stat().st_size > 50_000
+
+    html = render_report(null_result, title="无显著差异 · nothing found")
+    page = render_in_chromium(html, tmp_path, "null")
+    assert page.errors == [] and page.charts == page.rendered_charts >= 1  # reference box plots still render
+    assert not page_has_forest(html) and "没有显著的是/否行为" in page.body
 
 
 def page_has_forest(html: str) -> bool:
