@@ -13,6 +13,7 @@ model dir, keyed by the dataset's content hash and reused by every later process
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -128,8 +129,14 @@ def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
     return best
 
 
+def _fingerprint() -> str:
+    """The data and the code that shape the model: a new lexicon or training recipe retrains it."""
+    code = hashlib.sha256(Path(lexicon.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:8]
+    return f"{dataset_fingerprint()}-{code}"
+
+
 def load_or_train(model_dir: Path, embed) -> FusedClassifier:
-    fingerprint = dataset_fingerprint()
+    fingerprint = _fingerprint()
     path = Path(model_dir) / f"objections-{fingerprint}.npz"
     model = FusedClassifier.load(path, fingerprint)
     if model is None:
