@@ -190,4 +190,28 @@ def synth(count: int, seed: int, null: bool, output: Path | None) -> None:
         click.echo(lines)
 
 
-COMMANDS = [features, objections, analyze, dna, synth]
+@click.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False), help="Tracker JSON (default: DEALWISE_TRACKERS or the bundled set).")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@user_errors
+def trackers(source: Path, config: Path | None, as_json: bool) -> None:
+    """Flag the phrases your team tracks (keyword and semantic) in a conversation."""
+    from behavior.trackers import DEFAULT_TRACKERS, load_trackers, track
+    from embeddings import get_embedder
+
+    conversation = load_any(source, None)
+    chosen = load_trackers(config or get_settings().trackers or DEFAULT_TRACKERS)
+    embed = get_embedder("e5").queries if any(t.kind == "semantic" for t in chosen) else None
+    hits = track(conversation, chosen, embed)
+    if as_json:
+        click.echo(json.dumps([hit.model_dump() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        segment = conversation.segments[hit.segment]
+        click.echo(f"{segment.start:7.1f}s  {hit.tracker}  [{hit.phrase} {hit.score:.2f}]  {segment.text}")
+    if not hits:
+        click.echo("no tracked phrase found")
+
+
+COMMANDS = [features, objections, analyze, dna, synth, trackers]

@@ -14,10 +14,11 @@ import click
 def _known_errors() -> tuple[type[Exception], ...]:
     from behavior.analysis import AnalysisError
     from behavior.corpus import CorpusError
+    from behavior.trackers import TrackerError
     from conversation import ConversationError
     from speech import SpeechError
 
-    return (SpeechError, ConversationError, AnalysisError, CorpusError, OSError)
+    return (SpeechError, ConversationError, AnalysisError, CorpusError, TrackerError, OSError)
 
 
 def user_errors(command):

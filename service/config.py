@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     asr_threads: int = Field(default=0, ge=0, description="CPU threads for ASR; 0 = one per core.")
     asr_beam_size: int = Field(default=5, ge=1, le=10)
     language: str = Field(default="auto", description="Default transcription language: zh, en or auto.")
+    trackers: Path | None = Field(default=None, description="JSON file of keyword/semantic trackers; default: the bundled set.")
 
     @property
     def models_dir(self) -> Path:
