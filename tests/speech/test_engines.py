@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from support import JFK_TEXT, ZH_WELCOME_TEXT, text_of
