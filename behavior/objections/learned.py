@@ -28,6 +28,7 @@ from behavior.objections.taxonomy import LABELS
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
+EMBEDDING_C = (2.0, 8.0, 32.0)
 _EPS = 1e-6
 
 
@@ -95,26 +96,43 @@ def train(embed, seed: int = 0) -> FusedClassifier:
     targets = np.array([[label in e.labels for label in LABELS] for e in examples], dtype=int)
     signals = lexicon_signals(texts)
 
-    def embedding_model() -> LogisticRegression:
-        return LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)
+    folds = list(KFold(n_splits=5, shuffle=True, random_state=seed).split(vectors))
 
-    out_of_fold = np.zeros(targets.shape, dtype=np.float64)
-    for fit_rows, held_rows in KFold(n_splits=5, shuffle=True, random_state=seed).split(vectors):
-        for label in range(len(LABELS)):
-            model = embedding_model().fit(vectors[fit_rows], targets[fit_rows, label])
-            out_of_fold[held_rows, label] = model.predict_proba(vectors[held_rows])[:, 1]
+    def out_of_fold(strength: float) -> np.ndarray:
+        predictions = np.zeros(targets.shape, dtype=np.float64)
+        for fit_rows, held_rows in folds:
+            for label in range(len(LABELS)):
+                model = _embedding_model(strength).fit(vectors[fit_rows], targets[fit_rows, label])
+                predictions[held_rows, label] = model.predict_proba(vectors[held_rows])[:, 1]
+        return predictions
+
+    # Regularization chosen by cross-validation on the train split (the test split stays unseen).
+    candidates = {strength: out_of_fold(strength) for strength in EMBEDDING_C}
+    strength = max(candidates, key=lambda c: _macro_f1(candidates[c] >= 0.5, targets))
+    layer1 = candidates[strength]
 
     dim = vectors.shape[1]
     weights, bias = np.zeros((len(LABELS), dim)), np.zeros(len(LABELS))
     fusion_w, fusion_b, thresholds = np.zeros((len(LABELS), 3)), np.zeros(len(LABELS)), np.full(len(LABELS), 0.5)
     for label in range(len(LABELS)):
-        full = embedding_model().fit(vectors, targets[:, label])
+        full = _embedding_model(strength).fit(vectors, targets[:, label])
         weights[label], bias[label] = full.coef_[0], full.intercept_[0]
-        inputs = _fusion_inputs(out_of_fold, signals, label)
+        inputs = _fusion_inputs(layer1, signals, label)
         fusion = LogisticRegression(C=1.0, max_iter=1000).fit(inputs, targets[:, label])
         fusion_w[label], fusion_b[label] = fusion.coef_[0], fusion.intercept_[0]
         thresholds[label] = _best_threshold(fusion.predict_proba(inputs)[:, 1], targets[:, label])
     return FusedClassifier(weights, bias, fusion_w, fusion_b, thresholds)
+
+
+def _embedding_model(strength: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=strength, class_weight="balanced", max_iter=3000)
+
+
+def _macro_f1(predicted: np.ndarray, truth: np.ndarray) -> float:
+    tp = np.sum(predicted & (truth == 1), axis=0)
+    return float(np.mean(2 * tp / np.maximum(1, predicted.sum(axis=0) + truth.sum(axis=0))))
 
 
 def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
