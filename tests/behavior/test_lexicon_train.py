@@ -66,18 +66,8 @@ def test_train_negatives_stay_quiet(train):
     assert len(fired) <= 0.02 * len(negatives), fired
 
 
-def test_whole_train_split_matches_fast(train):
-    examples, _ = train
-    t.tokens("先把分词器加载好")  # jieba's one-time dictionary load is not the lexicon's cost
-    t.tokens.cache_clear()
-    start = time.perf_counter()
-    for e in examples:
-        lexicon.match(e.text)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"{elapsed:.2f} s for {len(examples)} lines (about 0.25 s when measured)"
-
-
 def test_no_catastrophic_backtracking():
+    # a pathological regex takes minutes on these; the patterns take milliseconds
     for text in ("a " * 5000, "the very " * 2000 + "expensive", "不" * 10000, "我们现在" * 3000, "x" * 20000):
         start = time.perf_counter()
         lexicon.match(text)
