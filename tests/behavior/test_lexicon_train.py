@@ -13,7 +13,6 @@ import time
 import pytest
 
 from behavior import synth
-from behavior import text as t
 from behavior.objections import lexicon
 from behavior.objections.dataset import load_examples
 from behavior.objections.taxonomy import LABELS
