@@ -34,6 +34,8 @@ test: install
 bench: install
 	$(PY) bench/asr.py
 	$(PY) bench/diarization.py
+	$(PY) bench/objections.py
+	$(PY) bench/dna.py
 
 clean:
 	rm -rf $(VENV) .dealwise

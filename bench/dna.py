@@ -48,6 +48,25 @@ def pin(threads: int) -> str:
     return f"{len(allowed)} cores available, no pinning needed"
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree differs from it (other work in progress)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True, cwd=REPO
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    changed = len(dirty.stdout.splitlines())
+    return head.stdout.strip() + (f" + {changed} uncommitted file(s)" if changed else "")
+
+
 def timed_dna(conversations: list, workers: int) -> tuple[object, dict]:
     from behavior.dna import cohort_dna
 
@@ -122,8 +141,10 @@ def main() -> None:
     print(
         f"cohort DNA of {args.n} synthetic 10-minute conversations (seed {args.seed}), {args.threads} worker processes ({pinning})"
     )
-    print(f"(load average {load:.1f} on {os.cpu_count()} cores at start)\n")
+    version = code_version()
+    print(f"(code {version}; load average {load:.1f} on {os.cpu_count()} cores at start)\n")
     report = {
+        "code": version,
         "command": COMMAND,
         "n": args.n,
         "seed": args.seed,

@@ -51,6 +51,25 @@ def pin(threads: int) -> str:
     return f"{len(allowed)} cores available, no pinning needed"
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree differs from it (other work in progress)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True, cwd=REPO
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    changed = len(dirty.stdout.splitlines())
+    return head.stdout.strip() + (f" + {changed} uncommitted file(s)" if changed else "")
+
+
 def worker(detector: str, mode: str, threads: int) -> dict:
     """One measurement in this (fresh) process; returns the figures and the predicted labels."""
     import embeddings
@@ -162,8 +181,16 @@ def main() -> None:
     pinning = pin(args.threads)
     load = os.getloadavg()[0]
     print(f"objection tagger on the held-out test split, {args.threads} threads ({pinning})")
-    print(f"(load average {load:.1f} on {os.cpu_count()} cores at start)\n")
-    report = {"command": COMMAND, "threads": args.threads, "pinning": pinning, "load_average": load, "detectors": {}}
+    version = code_version()
+    print(f"(code {version}; load average {load:.1f} on {os.cpu_count()} cores at start)\n")
+    report = {
+        "command": COMMAND,
+        "code": version,
+        "threads": args.threads,
+        "pinning": pinning,
+        "load_average": load,
+        "detectors": {},
+    }
     for detector in args.detectors.split(","):
         latency = run_in_subprocess(detector, "latency", args.threads)
         batch = run_in_subprocess(detector, "batch", args.threads)
