@@ -32,39 +32,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from common import code_version, pin  # noqa: E402 - bench/ is the script's own directory
 COMMAND = ".venv/bin/python bench/dna.py"
 DEALWISE = REPO / ".venv" / "bin" / "dealwise"
 TARGET_N = 4000
 TARGET_S = 60.0
 ALPHA = 0.05
-
-
-def pin(threads: int) -> str:
-    """Restrict this process (and its children) to `threads` cores when more are available."""
-    allowed = sorted(os.sched_getaffinity(0))
-    if len(allowed) > threads:
-        os.sched_setaffinity(0, set(allowed[:threads]))
-        return f"pinned to cores {allowed[:threads]} of {len(allowed)}"
-    return f"{len(allowed)} cores available, no pinning needed"
-
-
-def code_version() -> str:
-    """The commit measured, and whether the working tree differs from it (other work in progress)."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True, cwd=REPO
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    changed = len(dirty.stdout.splitlines())
-    return head.stdout.strip() + (f" + {changed} uncommitted file(s)" if changed else "")
 
 
 def timed_dna(conversations: list, workers: int) -> tuple[object, dict]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from audio_fixtures import encode_amr
 
 from conversation import parse_conversation
 from speech import load_audio
@@ -58,28 +59,11 @@ def test_output_file_and_human_readable_transcript(tmp_path):
     assert lines[1].startswith("[00:00") and "rep:" in lines[1]
 
 
-def encode_amr(source: Path, target: Path) -> None:
-    """AMR-NB at 8 kHz, as phone systems store calls (Debian's ffmpeg CLI lacks this encoder; PyAV has it)."""
-    import av
-
-    samples = (load_audio(source) * 32767).astype(np.int16).reshape(1, -1)
-    frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
-    frame.rate = 16000
-    with av.open(str(target), "w", format="amr") as container:
-        stream = container.add_stream("libopencore_amrnb", rate=8000, layout="mono")
-        stream.bit_rate = 12200
-        for resampled in av.AudioResampler(format="s16", layout="mono", rate=8000).resample(frame):
-            for packet in stream.encode(resampled):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-
-
 @pytest.mark.parametrize("suffix,codec", [("mp3", "libmp3lame"), ("m4a", "aac"), ("ogg", "libopus"), ("amr", None)])
 def test_common_formats_transcribe_alike(tmp_path, suffix, codec):
     target = tmp_path / f"jfk.{suffix}"
     if codec is None:
-        encode_amr(JFK, target)
+        encode_amr(load_audio(JFK), target)
     else:
         if not shutil.which("ffmpeg"):
             pytest.skip("ffmpeg CLI not installed (make install installs it)")

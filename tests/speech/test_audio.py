@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from audio_fixtures import encode_amr
 
 from speech.audio import SAMPLE_RATE, iter_blocks, load_audio, probe, rms_dbfs
 from speech.errors import AudioError
@@ -41,22 +42,6 @@ def _ffmpeg_encoders() -> str:
 
 def _has_encoder(encoders: str, name: str) -> bool:
     return re.search(rf"^\s*\S+\s+{re.escape(name)}\s", encoders, re.MULTILINE) is not None
-
-
-def _encode_amr_with_pyav(source: np.ndarray, target: Path) -> None:
-    """AMR-NB 12.2k at 8 kHz through PyAV's bundled ffmpeg (for when the ffmpeg CLI lacks the encoder)."""
-    import av
-
-    frame = av.AudioFrame.from_ndarray((source * 32767).astype(np.int16).reshape(1, -1), format="s16", layout="mono")
-    frame.rate = SAMPLE_RATE
-    with av.open(str(target), "w", format="amr") as container:
-        stream = container.add_stream("libopencore_amrnb", rate=8000, layout="mono")
-        stream.bit_rate = 12200
-        for resampled in av.AudioResampler(format="s16", layout="mono", rate=8000).resample(frame):
-            for packet in stream.encode(resampled):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
 
 
 def _pyav_has_amr_encoder() -> bool:
@@ -94,7 +79,7 @@ def encoded(zh_wav, zh_reference, tmp_path_factory):
         if _has_encoder(encoders, encoder):
             subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(zh_wav), *args, str(target)], check=True)
         elif suffix == "amr" and _pyav_has_amr_encoder():
-            _encode_amr_with_pyav(zh_reference, target)
+            encode_amr(zh_reference, target)
         else:
             pytest.skip(f"no {encoder} encoder: ffmpeg CLI {'lacks it' if encoders else 'not installed'}")
         return target
