@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from behavior.objections import lexicon
@@ -109,7 +108,3 @@ class ObjectionTagger:
 def get_tagger(detector_name: str = "hybrid", model_dir: str = ".dealwise/models") -> ObjectionTagger:
     """One tagger per process and configuration: the embedding model and classifier load once."""
     return ObjectionTagger(detector_name, model_dir=Path(model_dir))
-
-
-def label_matrix(results: Sequence[ObjectionResult]) -> np.ndarray:
-    return np.array([[label in r.labels for label in LABELS] for r in results], dtype=bool)
