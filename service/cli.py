@@ -136,10 +136,15 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{secs:04.1f}"
 
 
-from service.cli_behavior import COMMANDS  # noqa: E402 - the group must exist first
+def _register_commands() -> None:
+    import importlib
 
-for _command in COMMANDS:
-    main.add_command(_command)
+    for module in ("service.cli_behavior", "service.cli_kb", "service.cli_agent", "service.cli_assist"):
+        for command in importlib.import_module(module).COMMANDS:
+            main.add_command(command)
+
+
+_register_commands()
 
 if __name__ == "__main__":
     main()

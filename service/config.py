@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,31 @@ class Settings(BaseSettings):
     asr_beam_size: int = Field(default=5, ge=1, le=10)
     language: str = Field(default="auto", description="Default transcription language: zh, en or auto.")
     trackers: Path | None = Field(default=None, description="JSON file of keyword/semantic trackers; default: the bundled set.")
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DEALWISE_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL (postgresql+psycopg://...); default: a SQLite file in the data dir.",
+    )
+    embedding_backend: str = Field(default="e5", description="Knowledge-base embedding backend (see embeddings/).")
+    kb_collection: str = Field(default="playbook", description="Default knowledge-base collection.")
+    llm_provider: str | None = Field(
+        default=None, description="none, openai (any OpenAI-compatible endpoint) or llamacpp; default: openai when LLM_BASE_URL is set."
+    )
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint: DeepSeek, DashScope, vLLM, Ollama.")
+    llm_model: str | None = Field(default=None, description="Model name at the endpoint, or a .gguf path for llamacpp.")
+    llm_api_key: str | None = Field(default=None)
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    rules: Path | None = Field(default=None, description="YAML action rules; default: the bundled rule set.")
+    connectors: Path | None = Field(default=None, description="YAML mapping tool -> connector (builtin or webhook URL).")
+    webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key that signs webhook connector bodies.")
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'dealwise.db').resolve()}"
+
+    @property
+    def kb_dir(self) -> Path:
+        return self.data_dir / "kb"
 
     @property
     def models_dir(self) -> Path:

@@ -1,0 +1,3 @@
+"""dealwise agent commands."""
+
+COMMANDS: list = []

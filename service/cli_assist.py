@@ -1,0 +1,3 @@
+"""dealwise assist commands."""
+
+COMMANDS: list = []

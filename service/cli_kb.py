@@ -1,0 +1,3 @@
+"""dealwise kb commands."""
+
+COMMANDS: list = []
