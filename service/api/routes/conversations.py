@@ -199,7 +199,7 @@ def list_conversations(
     outcome: Literal["won", "lost"] | None = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ConversationPage:
     rows = crud.list_conversations(session, caller.tenant_id, rep=rep, outcome=outcome, since=since, limit=limit + 1, offset=offset)
     items = [
