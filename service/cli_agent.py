@@ -217,9 +217,9 @@ def rules_check(path: Path | None) -> None:
     try:
         ruleset = load_rules(path or get_settings().rules)
     except RulesError as error:
-        for problem in error.problems[1:]:
+        for problem in error.problems[:-1]:  # every problem, in line order; the last one exits
             click.echo(f"Error: {problem}", err=True)
-        raise click.ClickException(error.problems[0]) from None
+        raise click.ClickException(error.problems[-1]) from None
     click.echo(f"{ruleset.source}: {len(ruleset.rules)} rules OK")
     for rule in ruleset.rules:
         click.echo(f"  {rule.id:28} approval {rule.approval:8} -> {', '.join(rule.then)}")

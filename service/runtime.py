@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,12 +17,18 @@ from service.config import Settings
 from service.metrics import Metrics
 
 
+def tenant_collection(base: str, tenant_id: str) -> str:
+    return f"{base}-{tenant_id}"
+
+
 @dataclass
 class Runtime:
     settings: Settings
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
     metrics: Metrics = field(default_factory=Metrics)
+    _kbs: dict = field(default_factory=dict, init=False, repr=False)
+    _kb_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.engine = storage.make_engine(self.settings.database)
@@ -44,6 +51,24 @@ class Runtime:
         from behavior import get_tagger
 
         return get_tagger("hybrid", str(self.settings.models_dir))
+
+    @functools.cached_property
+    def transcriber(self):
+        from speech import get_transcriber
+
+        return get_transcriber(self.settings.asr_engine, self.settings.engine_config())
+
+    def knowledge_base(self, tenant_id: str):
+        """The tenant's own playbook (a collection per tenant: one tenant never retrieves another's scripts)."""
+        from knowledge_base import KnowledgeBase
+
+        with self._kb_lock:
+            kb = self._kbs.get(tenant_id)
+            if kb is None:
+                kb = self._kbs[tenant_id] = KnowledgeBase(
+                    self.settings.kb_dir, self.settings.embedding_backend, collection=tenant_collection(self.settings.kb_collection, tenant_id)
+                )
+            return kb
 
     def analyze(self, conversation) -> dict:
         """Analysis of a Conversation, PII-masked, ready to store (the conversation itself under its own key)."""

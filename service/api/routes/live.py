@@ -1,0 +1,97 @@
+"""WebSocket `/v1/live`: the rep's assist panel (or a call bridge) streams a call and gets help back.
+
+Authenticate with `Authorization: Bearer KEY` or, from a browser, `?key=KEY`. Client messages (JSON):
+`{"type": "turn", "speaker": "customer"|"rep", "text", "ts"}` for a chat or an already-transcribed line;
+`{"type": "audio_start", "sample_rate": 16000, "channels": 1|2, "rep_channel": 0}` then binary PCM16
+frames (interleaved when stereo), `{"type": "audio_end"}`; `{"type": "end"}` closes the session. Server
+events: `ready`, `transcript` (partial/final), `objection`, `suggestion` (with citations), `hint`, `error`
+(the session goes on), and `stored` with the conversation id at the end. The conversation is stored
+when the session ends or the connection drops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
+
+from service import crud
+from service.live import LiveError, LiveSession
+from service.runtime import Runtime
+
+router = APIRouter(tags=["live"])
+log = logging.getLogger("dealwise.live")
+
+
+def _key(websocket: WebSocket) -> str | None:
+    header = websocket.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return websocket.query_params.get("key")
+
+
+@router.websocket("/v1/live")
+async def live(websocket: WebSocket) -> None:
+    runtime: Runtime = websocket.app.state.runtime
+    key = _key(websocket)
+
+    def authenticate():
+        with runtime.session() as session:
+            return crud.principal_for_key(session, key) if key else None
+
+    caller = await asyncio.to_thread(authenticate)
+    if caller is None:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason="missing or unknown API key")
+        return
+    await websocket.accept()
+    session = LiveSession(runtime, caller)
+    await websocket.send_json({"type": "ready", "session_id": session.id})
+    open_ = True
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                open_ = False
+                break
+            try:
+                events, done = await _dispatch(session, message)
+            except LiveError as error:
+                events, done = [{"type": "error", "detail": str(error)}], False
+            for event in events:
+                await websocket.send_json(event)
+            if done:
+                break
+    except WebSocketDisconnect:
+        open_ = False
+    finally:
+        conversation_id = await session.close()
+        log.info("live session closed", extra={"session_id": session.id, "conversation_id": conversation_id})
+    if open_:
+        await websocket.send_json({"type": "stored", "conversation_id": conversation_id})
+        await websocket.close()
+
+
+async def _dispatch(session: LiveSession, message: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+    if message.get("bytes") is not None:
+        return await session.audio(message["bytes"]), False
+    try:
+        payload = json.loads(message.get("text") or "")
+    except json.JSONDecodeError as error:
+        raise LiveError(f"a text message must be JSON: {error.msg} at position {error.pos}") from None
+    if not isinstance(payload, dict):
+        raise LiveError("a message must be a JSON object with a 'type'")
+    kind = payload.get("type")
+    if kind == "turn":
+        return await session.turn(payload), False
+    if kind == "audio_start":
+        return await session.audio_start(payload), False
+    if kind == "audio_end":
+        return await session.audio_end(), False
+    if kind == "end":
+        return [], True
+    if kind == "ping":
+        return [{"type": "pong"}], False
+    raise LiveError(f"unknown message type {kind!r}; use turn, audio_start, audio_end, end or ping")
