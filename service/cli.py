@@ -139,7 +139,7 @@ def _clock(seconds: float) -> str:
 def _register_commands() -> None:
     import importlib
 
-    for module in ("service.cli_behavior", "service.cli_kb", "service.cli_agent", "service.cli_assist", "service.cli_service"):
+    for module in ("service.cli_behavior", "service.cli_kb", "service.cli_agent", "service.cli_assist", "service.cli_service", "service.cli_integrations"):
         for command in importlib.import_module(module).COMMANDS:
             main.add_command(command)
 
