@@ -23,7 +23,8 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 
     app = create_app(get_settings(), worker=not no_worker)
     click.echo(f"dealwise listening on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # a generous pong timeout: on a busy 2-core box live speech recognition can delay the pong for seconds
+    uvicorn.run(app, host=host, port=port, log_level="info", ws_ping_interval=20, ws_ping_timeout=60)
 
 
 @click.command()

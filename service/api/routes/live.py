@@ -60,6 +60,9 @@ async def live(websocket: WebSocket) -> None:
                 events, done = await _dispatch(session, message)
             except LiveError as error:
                 events, done = [{"type": "error", "detail": str(error)}], False
+            except Exception as error:  # noqa: BLE001 - one failed message must not end the rep's session
+                log.exception("live message failed", extra={"session_id": session.id})
+                events, done = [{"type": "error", "detail": f"internal error ({type(error).__name__}); it has been logged"}], False
             for event in events:
                 await websocket.send_json(event)
             if done:
