@@ -98,4 +98,4 @@ class Tenant:
 
     def client(self, role: str = "admin") -> httpx.Client:
         key = self.admin_key if role == "admin" else self.key(role)
-        return httpx.Client(base_url=self.server.url, headers={"Authorization": f"Bearer {key}"}, timeout=120)
+        return httpx.Client(base_url=self.server.url, headers={"Authorization": f"Bearer {key}"}, timeout=300)

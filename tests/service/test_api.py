@@ -25,11 +25,12 @@ def server(request, tmp_path_factory):
             pytest.skip(reason)
         database = PostgresDatabase()
     server = Server(tmp_path_factory.mktemp(request.param), database.url if database else None, max_upload_mb="2")
-    server.start()
-    yield server
-    server.stop()
-    if database:
-        database.drop()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        if database:
+            database.drop()
 
 
 @pytest.fixture(scope="module")

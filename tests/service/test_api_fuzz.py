@@ -37,10 +37,12 @@ CASES = [(operation, GenerationMode.POSITIVE) for operation in OPERATIONS] + [
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("fuzz"), max_upload_mb="1").start()
-    tenant = server.tenant("Fuzz")
-    yield server, tenant
-    server.stop()
+    server = Server(tmp_path_factory.mktemp("fuzz"), max_upload_mb="1")
+    try:
+        server.start()
+        yield server, server.tenant("Fuzz")
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize(("operation", "mode"), CASES, ids=[f"{operation.label} {mode.value}" for operation, mode in CASES])

@@ -15,15 +15,18 @@ JFK = REPO.parent / "shared" / "data" / "speech" / "jfk.flac"
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("live")
-    server = Server(data_dir).start()
-    tenant = server.tenant("Acme")
     from knowledge_base import KnowledgeBase
 
     from service.runtime import tenant_collection
 
-    KnowledgeBase(data_dir / "kb", "e5", collection=tenant_collection("playbook", tenant.id)).ingest([REPO / "examples" / "kb"])
-    yield server, tenant
-    server.stop()
+    server = Server(data_dir)
+    try:
+        server.start()
+        tenant = server.tenant("Acme")
+        KnowledgeBase(data_dir / "kb", "e5", collection=tenant_collection("playbook", tenant.id)).ingest([REPO / "examples" / "kb"])
+        yield server, tenant
+    finally:
+        server.stop()
 
 
 def _url(server: Server, key: str) -> str:

@@ -1,0 +1,94 @@
+"""Tenant isolation and role checks for every route, generated from the app's route table.
+
+Every `/v1` route that takes an id must have an entry in FACTORIES (how tenant A creates such a thing),
+so a new route cannot skip these tests: with tenant B's key it must answer 404, with A's key anything
+but 404. Every route guarded by `require(...)` must answer 403 to a rep key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import httpx
+import pytest
+from api_server import REPO, Server
+from fastapi.routing import APIRoute
+
+CALL = json.loads((REPO / "tests" / "behavior" / "data" / "call_zh.json").read_text(encoding="utf-8"))
+JFK = REPO.parent / "shared" / "data" / "speech" / "jfk.flac"
+
+FACTORIES = {
+    "conversation_id": lambda client: client.post("/v1/conversations", json=CALL).json()["id"],
+    "job_id": lambda client: client.post("/v1/conversations", files={"file": ("jfk.flac", JFK.read_bytes(), "audio/flac")}).json()["id"],
+}
+
+
+def _routes() -> list[APIRoute]:
+    from service.app import ROUTERS
+
+    return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute) and r.path.startswith("/v1")]
+
+
+ROUTES = _routes()
+WITH_IDS = [(method, r.path) for r in ROUTES if "{" in r.path for method in sorted(r.methods)]
+RESTRICTED = [
+    (method, r.path, roles)
+    for r in ROUTES
+    for dependency in r.dependant.dependencies
+    if (roles := getattr(dependency.call, "roles", None))
+    for method in sorted(r.methods)
+]
+
+
+@pytest.fixture(scope="module")
+def tenants(tmp_path_factory):
+    server = Server(tmp_path_factory.mktemp("tenancy"))
+    try:
+        server.start()
+        a, b = server.tenant("A"), server.tenant("B")
+        with a.client() as client:
+            ids = {name: make(client) for name, make in FACTORIES.items()}
+        yield server, a, b, ids
+    finally:
+        server.stop()
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
+
+
+def test_every_route_with_an_id_has_a_factory():
+    params = {name for _, path in WITH_IDS for name in re.findall(r"\{(\w+)\}", path)}
+    assert params <= set(FACTORIES), f"add a factory for {params - set(FACTORIES)}"
+
+
+@pytest.mark.parametrize(("method", "path"), WITH_IDS)
+def test_another_tenant_gets_404(tenants, method, path):
+    _, a, b, ids = tenants
+    url = _fill(path, ids)
+    with b.client() as client:
+        assert client.request(method, url, json={}).status_code == 404
+    with a.client() as client:
+        assert client.request(method, url, json={}).status_code != 404
+
+
+def test_lists_show_only_the_tenants_own(tenants):
+    _, _, b, ids = tenants
+    with b.client() as client:
+        listed = client.get("/v1/conversations").json()["items"]
+    assert ids["conversation_id"] not in {item["id"] for item in listed}
+
+
+@pytest.mark.parametrize(("method", "path", "roles"), RESTRICTED)
+def test_a_rep_cannot_use_restricted_routes(tenants, method, path, roles):
+    _, a, _, ids = tenants
+    with a.client("rep") as client:
+        response = client.request(method, _fill(path, ids), json={})
+    assert response.status_code == 403 and "rep" in response.json()["detail"]
+
+
+def test_no_key_no_access(tenants):
+    server, *_ = tenants
+    for route in ROUTES:
+        for method in route.methods:
+            assert httpx.request(method, server.url + _fill(route.path, {"conversation_id": "x", "job_id": "x"})).status_code == 401
