@@ -25,6 +25,7 @@ from agent.suggest_context import (
     LABEL_NAMES_ZH,
     STAGE_NAMES_ZH,
     Facts,
+    address,
     extract_facts,
     fill_placeholders,
     infer_stage,
@@ -77,6 +78,7 @@ class Tagger(Protocol):
 ShownHook = Callable[[Conversation, list[Suggestion]], None]
 
 _RECENT_CUSTOMER_TURNS = 3  # tag only these: the live path must not re-embed the whole call every turn
+_LLM_CHUNKS = 4  # retrieved chunks shown to the LLM
 _MIN_SUBSTANCE = 4  # characters (zh) / letters: 嗯, 好的, ok are not something to answer
 
 
@@ -142,23 +144,42 @@ def _search_relaxed(kb: Retriever, query: str, k: int, attempts: list[dict[str, 
 def _attempts(label: str | None, moment: Moment) -> list[dict[str, Any]]:
     # An objection keeps its type before its language (an English price script beats a Chinese script about
     # something else); a stage query keeps the language (a rep cannot read out a script in the wrong language).
+    # Scripts (kind=script) are what a rep can say; passages (a manual's intro) only when no script matches.
+    lang = moment.language
     if label:
-        return [{"objection_type": label, "language": moment.language}, {"objection_type": label}, {"language": moment.language}]
-    return [{"stage": moment.stage, "language": moment.language}, {"language": moment.language}, {}]
+        return [{"objection_type": label, "language": lang, "kind": "script"}, {"objection_type": label, "language": lang}, {"objection_type": label}, {"language": lang}]
+    return [{"stage": moment.stage, "language": lang, "kind": "script"}, {"stage": moment.stage, "language": lang}, {"language": lang}, {}]
+
+
+# Plays a rep must see for an objection, whatever the customer's exact words: a stall is answered by making
+# the decision smaller (the minimal trial path), which a search by the customer's words ("let me think")
+# ranks below the scripts that merely echo them. One entry per objection type; adding one is adding a line.
+MUST_SURFACE: dict[str, dict[str, str]] = {
+    "stall": {"zh": "最小试点路径 先免费试用 小范围试点 约定成功标准", "en": "minimal trial path free trial small pilot success criteria"},
+}
+_MUST_SURFACE_SCORE = 0.9  # ranked right after the best direct answer
 
 
 def retrieve(kb: Retriever, moment: Moment, k: int) -> list[tuple[Hit, str | None, float]]:
     """(hit, the objection it answers, match quality 0..1) best first, one entry per chunk."""
     found: dict[str, tuple[Hit, str | None, float]] = {}
+    for label in moment.labels:
+        query = MUST_SURFACE.get(label, {}).get(moment.language)
+        if query:
+            hits, _ = _search_relaxed(kb, query, 3, _attempts(label, moment)[:1])
+            # A section's intro can rank first; a chunk that carries a marked script (话术：/Script:) is the play.
+            marked = [hit for hit in hits if _SCRIPT_MARK.search(hit.text)]
+            for hit in (marked or hits)[:1]:
+                found[hit.id] = (hit, label, _MUST_SURFACE_SCORE)
     for label in moment.labels or [None]:
         hits, dropped = _search_relaxed(kb, moment.text, k, _attempts(label, moment))
-        quality = 1.0 - 0.15 * dropped
+        quality = 1.0 - 0.1 * dropped
         top = max((h.score for h in hits), default=0.0) or 1.0
         for rank, hit in enumerate(hits):
             # Scores of different searches are not comparable: rank within each search, scaled by its top score.
             relevance = quality * (0.5 + 0.5 * max(0.0, hit.score) / top) * (1.0 / (1.0 + 0.25 * rank))
             if hit.id not in found or found[hit.id][2] < relevance:
-                found[hit.id] = (hit, label if dropped < 2 else _meta(hit, "objection_type"), relevance)
+                found[hit.id] = (hit, label if dropped < 3 else _meta(hit, "objection_type"), relevance)
     return sorted(found.values(), key=lambda item: -item[2])
 
 
@@ -172,6 +193,7 @@ def _meta(hit: Hit, key: str) -> str | None:
 _HEADING = re.compile(r"^\s*#{1,6}\s.*$|^\s*(?:---+|\*\*\*+)\s*$", re.MULTILINE)
 _SCRIPT_MARK = re.compile(r"(?:话术|参考话术|推荐话术|回应|Script|Say|Response|Suggested response)\s*[:：]\s*", re.IGNORECASE)
 _QUOTE = re.compile(r"^\s*>\s?(.*)$", re.MULTILINE)
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)、])\s+(.+)$", re.MULTILINE)
 _MAX_SCRIPT = 320
 
 
@@ -179,6 +201,9 @@ def script_of(chunk: str) -> str:
     """The words to say from a playbook chunk: its marked script (话术：/Script:) or quote, else its body."""
     if mark := _SCRIPT_MARK.search(chunk):
         script = chunk[mark.end() :].split("\n\n")[0]
+    elif bullets := _BULLET.findall(chunk):
+        # A list of questions (discovery): the first two are what to ask next, not the whole checklist.
+        script = " ".join(b.strip() for b in bullets[:2])
     elif quotes := _QUOTE.findall(chunk):
         script = " ".join(q.strip() for q in quotes if q.strip())
     else:
@@ -209,7 +234,7 @@ def retrieval_suggestions(moment: Moment, ranked: list[tuple[Hit, str | None, fl
     suggestions: list[Suggestion] = []
     seen: set[str] = set()
     for hit, label, relevance in ranked:
-        text = fill_placeholders(script_of(hit.text), facts)
+        text = address(fill_placeholders(script_of(hit.text), facts), facts)
         if not text or text in seen:
             continue
         seen.add(text)
@@ -245,10 +270,12 @@ def llm_suggestions(
     from llm import invoke_json
 
     template = prompts.load("suggest")
-    chunks = [{"id": hit.id, "text": mask_pii(hit.text), "objection_type": label} for hit, label, _ in ranked]
+    # The script part of each chunk only (script_of caps it): a short prompt keeps small local models fast.
+    ranked = ranked[:_LLM_CHUNKS]
+    chunks = [{"id": hit.id, "text": mask_pii(script_of(hit.text)), "objection_type": label} for hit, label, _ in ranked]
     system, user = template.render(
         language=moment.language,
-        transcript=transcript_lines(conversation, mask_pii),
+        transcript=transcript_lines(conversation, mask_pii, limit=8),
         stage=moment.stage,
         objection_types=moment.labels,
         chunks=chunks,
@@ -259,6 +286,8 @@ def llm_suggestions(
     kept: list[Suggestion] = []
     for item in answer.suggestions:
         cited = list(dict.fromkeys(c.strip() for c in item.citations if c and c.strip()))
+        if any(s.text == item.text.strip() for s in kept):
+            continue
         if not item.text.strip() or not cited or any(c not in relevance for c in cited):
             log.info("LLM suggestion dropped (citations %s not all retrieved): %.60s", cited, item.text)
             continue

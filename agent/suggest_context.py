@@ -259,6 +259,17 @@ def fill_placeholders(script: str, facts: Facts) -> str:
     return _PLACEHOLDER.sub(replace, script)
 
 
+def address(script: str, facts: Facts) -> str:
+    """Open with the customer's name (李总，/ Dana, ) when we know it and the script does not name them already."""
+    name = facts.customer_name
+    if not name or name in script or not script:
+        return script
+    if facts.language == "zh":
+        return f"{name}，{script}"
+    keep_capital = script.startswith(("I ", "I'"))  # "I hear you" stays "I"; "Understood" becomes "understood"
+    return f"{name}, {script if keep_capital else script[0].lower() + script[1:]}"
+
+
 def infer_stage(conversation: Conversation, latest_labels: list[str]) -> str:
     """discovery / objection_handling / closing, from the latest customer objection and closing signals."""
     if latest_labels:

@@ -62,10 +62,13 @@ _META_KEYS = {
 }
 
 
-def parse_meta(text: str) -> dict[str, str]:
+def parse_meta(text: str, pairs: list[tuple[str, str]] | None = None) -> dict[str, str]:
     """`type=price stage=closing` or `type: price, stage: closing` -> canonical keys and values."""
     values = {}
-    for key, value in re.findall(r"([\w\u4e00-\u9fff]+)\s*[=:：]\s*([^,，;；\s]+)", text):
+    if pairs is None:
+        pairs = re.findall(r"([\w\u4e00-\u9fff]+)\s*[=:：]\s*([^,，;；\s]+)", text)
+    for key, value in pairs:
+        key, value = key.strip(), value.strip().strip("\"'")
         canonical = _META_KEYS.get(key.lower())
         if canonical == "objection_type":
             values[canonical] = kbtext.objection_type(value)

@@ -12,10 +12,13 @@ from typing import TypeVar
 T = TypeVar("T", bound=Hashable)
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[T]], k: int = 60) -> list[tuple[T, float]]:
-    """Items of all rankings (each best first) by fused score, best first; ties keep first-seen order."""
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[T]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[T, float]]:
+    """Items of all rankings (each best first) by fused score, best first; ties keep first-seen order.
+    `weights` scale each ranking's contribution (default 1 each)."""
     scores: dict[T, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: -pair[1])

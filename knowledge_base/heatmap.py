@@ -39,11 +39,17 @@ def grid(cells: list[HeatmapCell]) -> tuple[list[tuple[str, str]], list[str], di
     labels: dict[str, str] = {}
     for cell in cells:
         totals[cell.chunk_id] = totals.get(cell.chunk_id, 0) + cell.used * 10 + cell.shown
-        labels.setdefault(cell.chunk_id, cell.script)
+        if cell.chunk_id not in labels or labels[cell.chunk_id] == cell.chunk_id:  # a real label beats the id
+            labels[cell.chunk_id] = cell.script
     rows = [(chunk_id, labels[chunk_id]) for chunk_id in sorted(totals, key=lambda c: (-totals[c], labels[c]))]
     present = {cell.objection_type for cell in cells}
     columns = [t for t in TAXONOMY if t in present] + sorted(present - set(TAXONOMY))
     return rows, columns, {(cell.chunk_id, cell.objection_type): cell for cell in cells}
+
+
+def _uses(cell: HeatmapCell) -> str:
+    """'used 2/3' (used of shown); just 'used 2' when shows were not recorded."""
+    return f"used {cell.used}/{cell.shown}" if cell.shown >= cell.used else f"used {cell.used}"
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -111,7 +117,7 @@ def render_png(cells: list[HeatmapCell], path: Path, title: str) -> None:
                 if cell is None:
                     continue
                 rate = "-" if cell.win_rate is None else f"{cell.win_rate:.0%}"
-                axes.text(c, r, f"used {cell.used}/{cell.shown}\nwin {rate}", ha="center", va="center", fontsize=7)
+                axes.text(c, r, f"{_uses(cell)}\nwin {rate}", ha="center", va="center", fontsize=7)
         figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02, label="win rate where used")
         axes.set_title(title, fontsize=10, pad=24)
         figure.tight_layout()
@@ -137,7 +143,7 @@ def render_html(cells: list[HeatmapCell], path: Path, title: str) -> None:
             tip = f"shown {cell.shown}, used {cell.used}, ignored {cell.ignored}, won {cell.won}, lost {cell.lost}"
             tds.append(
                 f"<td style='background:{colour}' title='{html.escape(tip)}' data-used='{cell.used}' data-win-rate='{'' if rate is None else f'{rate:.4f}'}'>"
-                f"used {cell.used}/{cell.shown}<br>win {shown_rate}</td>"
+                f"{_uses(cell)}<br>win {shown_rate}</td>"
             )
         body.append(f"<tr><th class='script' title='{html.escape(chunk_id)}'>{html.escape(label)}</th>{''.join(tds)}</tr>")
     document = f"""<!doctype html>
@@ -171,7 +177,7 @@ def text_table(cells: list[HeatmapCell]) -> str:
                 line += "".ljust(14)
             else:
                 rate = "-" if cell.win_rate is None else f"{cell.win_rate:.0%}"
-                line += f"{cell.used}/{cell.shown} {rate}".ljust(14)
+                line += f"{_uses(cell).removeprefix('used ')} {rate}".ljust(14)
         lines.append(line)
-    lines.append("(cells: used/shown and the win rate where used)")
+    lines.append("(cells: times used/shown, and the win rate of the conversations where the script was used)")
     return "\n".join(lines)

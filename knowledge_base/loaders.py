@@ -82,7 +82,8 @@ def markdown_events(raw: str) -> tuple[dict[str, str], list[Event]]:
     file_meta: dict[str, str] = {}
     if lines and lines[0].strip() == "---" and "---" in (line.strip() for line in lines[1:]):
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-        file_meta = parse_meta("\n".join(lines[1:end]).replace("\n", ", "))
+        pairs = [tuple(line.split(":", 1)) for line in lines[1:end] if ":" in line]  # YAML-style key: value
+        file_meta = parse_meta("", pairs=pairs)
         lines = lines[end + 1 :]
     events: list[Event] = []
     paragraph: list[str] = []
@@ -188,9 +189,11 @@ def load_docx(path: Path, source: str) -> list[Chunk]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from docx.opc.exceptions import OpcError
+
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as error:
         raise KnowledgeBaseError(f"not a readable DOCX ({type(error).__name__}: {error})") from None
     events: list[Event] = []
     chunks: list[Chunk] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +32,17 @@ class Chunk(BaseModel):
     product: str = ""
     kind: str = Field(default="passage", description="script (a table row or a script section) or passage.")
     extra: dict[str, str] = Field(default_factory=dict, description="Other columns of a script table, page numbers.")
+
+    def situation(self) -> str:
+        """What the customer said or the case the script is for: the table's "customer says" cell, else the
+        last heading and a leading 场景/Situation line. Customer turns read like this, not like the script."""
+        if self.context:
+            return self.context
+        title = self.section.split(" > ")[-1] if self.section else ""
+        first = self.text.split("\n", 1)[0]
+        if re.match(r"^\s*(?:场景|情境|Situation|Scenario|When)\s*[:：]", first, re.IGNORECASE):
+            return f"{title}\n{first}".strip()
+        return title
 
     def indexed_text(self) -> str:
         return "\n".join(part for part in (self.section.replace(" > ", " "), self.context, self.text) if part)

@@ -28,7 +28,8 @@ STOPWORDS_EN = frozenset(
     "doing have has had i me my we our us you your yours he she it its they them their this that these those there "
     "here what which who whom how when where why can could would should will shall may might must just really very "
     "too also about into than not no don't doesn't didn't isn't aren't i'm we're you're it's that's let's im ll ve re "
-    "get got go going s t".split()
+    "get got go going s t can't won't couldn't wouldn't shouldn't haven't hasn't there's what's how's "
+    "yeah okay ok well honestly just".split()
 )
 
 
@@ -52,12 +53,22 @@ def is_chinese(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+def stem(word: str) -> str:
+    """A light English suffix strip (prices/priced/pricing -> pric): enough to match inflections in BM25."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
 @functools.lru_cache(maxsize=65536)
 def bm25_tokens(text: str) -> tuple[str, ...]:
     """Search-mode jieba tokens for Chinese, lowercased words for English; function words dropped."""
     text = normalize(text).lower()
     if not is_chinese(text):
-        return tuple(w for w in _LATIN_WORD.findall(text) if w not in STOPWORDS_EN)
+        return tuple(stem(w) for w in _LATIN_WORD.findall(text) if w not in STOPWORDS_EN)
     out = []
     for token in _jieba().cut_for_search(text):
         token = token.strip()
@@ -67,15 +78,16 @@ def bm25_tokens(text: str) -> tuple[str, ...]:
             if token not in STOPWORDS_ZH:
                 out.append(token)
         else:  # an English word or a number inside Chinese text
-            out.extend(w for w in _LATIN_WORD.findall(token) if w not in STOPWORDS_EN)
+            out.extend(stem(w) for w in _LATIN_WORD.findall(token) if w not in STOPWORDS_EN)
     return tuple(out)
 
 
 def detect_language(text: str) -> str:
-    """zh when Chinese characters outnumber English words (a Chinese script quoting "CRM" is Chinese)."""
+    """zh when Chinese outweighs English (a Chinese script quoting "CRM" is Chinese); a Chinese word is
+    ~1.5 characters, so characters are weighed against 1.5 x English words."""
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN_WORD.findall(_CJK.sub(" ", normalize(text).lower())))
-    return "zh" if cjk and cjk >= latin else "en"
+    return "zh" if cjk and cjk >= 1.5 * latin else "en"
 
 
 # --- the playbook vocabulary -----------------------------------------------------------------------------

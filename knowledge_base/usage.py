@@ -105,8 +105,12 @@ class UsageLog:
         collection: str | None = None,
         user_id: str | None = None,
         at: datetime | None = None,
+        session: Session | None = None,
     ) -> int:
-        """Log one event (shown, used or ignored) for a chunk; returns the event id."""
+        """Log one event (shown, used or ignored) for a chunk; returns the event id.
+
+        Pass the caller's `session` to write in its transaction (the service logs a suggestion and its
+        events as one unit; SQLite also admits only one writer at a time)."""
         if event not in EVENTS:
             raise KnowledgeBaseError(f"unknown usage event {event!r}; use one of: {', '.join(EVENTS)}")
         if not chunk_id or not str(chunk_id).strip():
@@ -122,23 +126,31 @@ class UsageLog:
             suggestion_id=suggestion_id,
             user_id=user_id,
         )
-        with Session(self.engine) as session, session.begin():
+        if session is not None:
             session.add(row)
             session.flush()
             return row.id
+        with Session(self.engine) as own, own.begin():
+            own.add(row)
+            own.flush()
+            return row.id
 
-    def set_outcome(self, conversation_id: str, outcome: str, at: datetime | None = None) -> None:
-        """Won or lost; a later report for the same conversation replaces the earlier one."""
+    def set_outcome(self, conversation_id: str, outcome: str, at: datetime | None = None, session: Session | None = None) -> None:
+        """Won or lost; a later report for the same conversation replaces the earlier one (in `session`'s
+        transaction when given)."""
         if outcome not in OUTCOMES:
             raise KnowledgeBaseError(f"unknown outcome {outcome!r}; use won or lost")
         if not conversation_id or not str(conversation_id).strip():
             raise KnowledgeBaseError("an outcome needs a conversation id")
-        with Session(self.engine) as session, session.begin():
-            row = session.get(OutcomeRow, conversation_id)
-            if row is None:
-                session.add(OutcomeRow(conversation_id=conversation_id, outcome=outcome, at=at or datetime.now(UTC)))
-            else:
-                row.outcome, row.at = outcome, at or datetime.now(UTC)
+        if session is None:
+            with Session(self.engine) as own, own.begin():
+                self.set_outcome(conversation_id, outcome, at, session=own)
+            return
+        row = session.get(OutcomeRow, conversation_id)
+        if row is None:
+            session.add(OutcomeRow(conversation_id=conversation_id, outcome=outcome, at=at or datetime.now(UTC)))
+        else:
+            row.outcome, row.at = outcome, at or datetime.now(UTC)
 
     def events(self, conversation_id: str | None = None, limit: int | None = None) -> list[UsageEvent]:
         query = select(UsageEventRow).order_by(UsageEventRow.id)

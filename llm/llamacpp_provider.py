@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ class ChatLlamaCpp(BaseChatModel):
     temperature: float = 0.2
     max_tokens: int = 512
     seed: int = 0
+    timeout: float = 60.0
 
     @property
     def _llm_type(self) -> str:
@@ -69,16 +71,27 @@ class ChatLlamaCpp(BaseChatModel):
         llama = load_llama(self.model_path, self.n_ctx, self.n_threads)
         chat = [{"role": _ROLES.get(m.type, "user"), "content": m.content if isinstance(m.content, str) else str(m.content)} for m in messages]
         with _LOCK:
-            out = llama.create_chat_completion(
+            # A caller that stopped waiting (llm.invoke_json's deadline) cannot kill this thread; streaming
+            # lets us stop generating at the deadline, so an abandoned answer does not hold the model.
+            deadline = time.monotonic() + self.timeout
+            parts: list[str] = []
+            finish = None
+            for chunk in llama.create_chat_completion(
                 messages=chat,
                 temperature=kwargs.get("temperature", self.temperature),
                 max_tokens=kwargs.get("max_tokens", self.max_tokens),
                 stop=stop,
                 seed=self.seed,
-            )
-        choice = out["choices"][0]
-        message = AIMessage(content=choice["message"].get("content") or "", response_metadata={"finish_reason": choice.get("finish_reason")})
-        return ChatResult(generations=[ChatGeneration(message=message)], llm_output={"usage": out.get("usage", {})})
+                stream=True,
+            ):
+                choice = chunk["choices"][0]
+                parts.append(choice.get("delta", {}).get("content") or "")
+                finish = choice.get("finish_reason") or finish
+                if time.monotonic() > deadline:
+                    finish = "timeout"
+                    break
+        message = AIMessage(content="".join(parts), response_metadata={"finish_reason": finish})
+        return ChatResult(generations=[ChatGeneration(message=message)])
 
 
 @provider("llamacpp")
@@ -93,4 +106,4 @@ def llamacpp(config: LLMConfig) -> BaseChatModel:
             raise LLMConfigError(f"DEALWISE_LLM_MODEL={config.model}: the llamacpp provider needs an existing .gguf file")
     else:
         path = ensure_gguf(config.models_dir or Path(".dealwise/models"))
-    return ChatLlamaCpp(model_path=str(path), temperature=config.temperature, max_tokens=config.max_tokens)
+    return ChatLlamaCpp(model_path=str(path), temperature=config.temperature, max_tokens=config.max_tokens, timeout=config.timeout)

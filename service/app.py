@@ -16,14 +16,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from conversation import Conversation
-from service.api.routes import conversations, health, live, objections
+from service.api.routes import conversations, health, kb, live, objections, suggestions
 from service.config import Settings, get_settings
 from service.runtime import Runtime
 from service.worker import JobWorker
 
 log = logging.getLogger("dealwise.service")
 
-ROUTERS = (health.router, conversations.router, objections.router, live.router)
+ROUTERS = (health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router)
 
 
 def create_app(settings: Settings | None = None, *, worker: bool = True) -> FastAPI:

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.models import ApiKey, ConversationRecord, Job, Tenant, new_id, utcnow
+from service.models import ApiKey, ConversationRecord, Job, SuggestionRecord, Tenant, new_id, utcnow
 
 KeyRole = Literal["rep", "coach", "admin"]
 ROLES: tuple[KeyRole, ...] = ("rep", "coach", "admin")
@@ -208,3 +208,23 @@ def finish_job(session: Session, job_id: str, *, conversation_id: str | None = N
         .values(status="failed" if error else "done", conversation_id=conversation_id, error=error, lease_until=None, updated_at=utcnow())
     )
     session.commit()
+
+
+# --- suggestions ----------------------------------------------------------------------------------
+
+
+def add_suggestion(session: Session, tenant_id: str, conversation_id: str | None, suggestion: dict[str, Any]) -> SuggestionRecord:
+    record = SuggestionRecord(
+        tenant_id=tenant_id, conversation_id=conversation_id, objection_type=suggestion.get("objection_type"),
+        citations=list(suggestion["citations"]), text=suggestion["text"],
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def get_suggestion(session: Session, tenant_id: str, suggestion_id: str) -> SuggestionRecord:
+    record = session.get(SuggestionRecord, suggestion_id)
+    if record is None or record.tenant_id != tenant_id:
+        raise NotFound(f"no suggestion {suggestion_id!r}")
+    return record

@@ -70,6 +70,13 @@ class Runtime:
                 )
             return kb
 
+    def note_outcome(self, record, session: Session) -> None:
+        """A won/lost conversation credits the scripts used in it (the usage heatmap's win rates)."""
+        if record.outcome:
+            from knowledge_base import UsageLog
+
+            UsageLog(self.engine).set_outcome(record.id, record.outcome, session=session)
+
     def analyze(self, conversation) -> dict:
         """Analysis of a Conversation, PII-masked, ready to store (the conversation itself under its own key)."""
         from agent.pii import mask_structure

@@ -56,7 +56,9 @@ def transcribe_job(runtime: Runtime, job: Job) -> str:
     except AnalysisError:  # e.g. only one voice: the transcript is still worth keeping
         analysis, stored = None, mask_structure(conversation.model_dump(mode="json"))
     with runtime.session() as session:
-        return crud.add_conversation(session, job.tenant_id, stored, analysis, audio_sha256=job.input_sha256).id
+        record = crud.add_conversation(session, job.tenant_id, stored, analysis, audio_sha256=job.input_sha256)
+        runtime.note_outcome(record, session)
+        return record.id
 
 
 class JobWorker:

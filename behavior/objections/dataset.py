@@ -18,6 +18,7 @@ class Example:
     lang: str
     labels: frozenset[str]
     split: str  # train | test: test is never used for training or tuning
+    round: int = 1  # authoring round: the lexicon patterns were written from round-1 train lines only
 
 
 def load_examples(split: str | None = None, path: Path = DATASET) -> list[Example]:
@@ -29,7 +30,7 @@ def load_examples(split: str | None = None, path: Path = DATASET) -> list[Exampl
         unknown = set(row["labels"]) - set(LABELS)
         if unknown:
             raise ValueError(f"{path}:{number}: unknown labels {sorted(unknown)}")
-        example = Example(row["text"], row["lang"], frozenset(row["labels"]), row["split"])
+        example = Example(row["text"], row["lang"], frozenset(row["labels"]), row["split"], int(row.get("round", 1)))
         if split is None or example.split == split:
             examples.append(example)
     return examples

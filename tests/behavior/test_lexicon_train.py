@@ -1,9 +1,10 @@
 """The objection lexicon on the TRAIN split of the authored set, plus known answers on the synth phrase banks.
 
-Only train lines are read here: the test split is the held-out set the team reports figures on, and the
-lexicon was written against train. Figures on train are therefore optimistic by construction (the patterns
-were written while reading these lines); they guard against regressions, they are not an estimate of
-quality on new text.
+Only train lines are read here: the test split is the held-out set the team reports figures on. The
+patterns were written while reading the round-1 train lines, so figures on those are optimistic by
+construction; they guard against regressions, they are not an estimate of quality on new text. The
+round-2 train lines were written after the patterns and never used to edit them: figures on those are
+what the lexicon does on new text (and what the fusion in learned.py calibrates on).
 """
 
 from __future__ import annotations
@@ -18,17 +19,31 @@ from behavior.objections.dataset import load_examples
 from behavior.objections.taxonomy import LABELS
 
 # Measured when the patterns were last revised: precision >= 0.987 for every label, macro recall 1.000
-# (macro F1 0.999) on the 763 train lines. The bounds leave a small margin for edits elsewhere.
+# (macro F1 0.999) on the 763 round-1 train lines. The bounds leave a small margin for edits elsewhere.
 MIN_PRECISION = 0.85
 MIN_MACRO_RECALL = 0.95
+# Round 2 (486 lines the patterns never saw), measured: precision 0.82-0.98 per label, macro recall 0.59,
+# 10/114 negatives fire. A floor, so that a pattern edit cannot quietly make the lexicon noisy on new text.
+UNSEEN_MIN_MICRO_PRECISION = 0.85
+UNSEEN_MIN_MACRO_RECALL = 0.50
 
 
 @pytest.fixture(scope="module")
 def train():
-    examples = load_examples("train")
+    examples = [e for e in load_examples("train") if e.round == 1]
     assert examples and all(e.split == "train" for e in examples)
     predicted = [{m.label for m in lexicon.match(e.text) if not m.denied} for e in examples]
     return examples, predicted
+
+
+def test_unseen_train_lines_precision_and_recall_floor():
+    examples = [e for e in load_examples("train") if e.round == 2]
+    assert len(examples) > 300
+    predicted = [{m.label for m in lexicon.match(e.text) if not m.denied} for e in examples]
+    counts = [_counts(examples, predicted, label) for label in LABELS]
+    tp, fp = sum(c[0] for c in counts), sum(c[1] for c in counts)
+    assert tp / max(1, tp + fp) >= UNSEEN_MIN_MICRO_PRECISION
+    assert sum(c[0] / max(1, c[0] + c[2]) for c in counts) / len(LABELS) >= UNSEEN_MIN_MACRO_RECALL
 
 
 def _counts(examples, predicted, label):

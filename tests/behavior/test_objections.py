@@ -31,8 +31,8 @@ def test_held_out_macro_f1(tagger):
     results = tagger.classify([{"text": e.text, "role": "customer"} for e in test])
     truth = np.array([[label in e.labels for label in LABELS] for e in test])
     predicted = np.array([[label in r.labels for label in LABELS] for r in results])
-    # Measured 0.80 (bench/objections.py); the bound leaves room for retraining noise only.
-    assert _macro_f1(truth, predicted) >= 0.75
+    # Measured 0.87 (bench/objections.py); the bound leaves room for retraining noise only.
+    assert _macro_f1(truth, predicted) >= 0.83
     lexicon = ObjectionTagger("lexicon").classify([{"text": e.text, "role": "customer"} for e in test])
     assert _macro_f1(truth, predicted) > _macro_f1(truth, np.array([[label in r.labels for label in LABELS] for r in lexicon]))
 
@@ -58,3 +58,29 @@ def test_model_is_trained_once_and_reused(tagger):
     before = max(m.stat().st_mtime for m in models)
     ObjectionTagger("hybrid", model_dir=REPO / ".dealwise" / "models")
     assert max(m.stat().st_mtime for m in (REPO / ".dealwise" / "models").glob("objections-*.npz")) == before
+
+
+def test_cascade_runs_e5_only_where_stage_one_is_unsure(tagger):
+    """The cheap stage decides most utterances alone; the ones it defers get the same answer as the tagger."""
+    import embeddings
+
+    e5 = embeddings.get_embedder("e5")
+    seen: list[str] = []
+
+    class Counting:
+        name, dim = "counting-e5", e5.dim
+
+        def queries(self, texts):
+            seen.extend(texts)
+            return e5.queries(texts)
+
+        passages = queries
+
+    embeddings.register("counting-e5")(Counting)
+    counting = ObjectionTagger("hybrid", model_dir=REPO / ".dealwise" / "models", embedder="counting-e5")
+    texts = [e.text for e in load_examples("test")]
+    results = counting.classify([{"text": text, "role": "customer"} for text in texts])
+    assert 0 < len(set(seen)) < 0.6 * len(texts)  # measured: ~35% of the test split goes to e5
+    assert [r.labels for r in results] == [r.labels for r in tagger.classify([{"text": text} for text in texts])]
+    confident = counting.classify([{"text": "太贵了，而且我得先问问老板", "role": "customer"}])[0]
+    assert confident.labels == ["price", "authority"]

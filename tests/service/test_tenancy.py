@@ -17,9 +17,28 @@ from fastapi.routing import APIRoute
 CALL = json.loads((REPO / "tests" / "behavior" / "data" / "call_zh.json").read_text(encoding="utf-8"))
 JFK = REPO.parent / "shared" / "data" / "speech" / "jfk.flac"
 
+def _suggestion(client) -> str:
+    from knowledge_base import KnowledgeBase
+
+    from service.runtime import tenant_collection
+
+    tenant_id = client.headers["x-test-tenant"]
+    KnowledgeBase(client.headers["x-test-kb"], "e5", collection=tenant_collection("playbook", tenant_id)).ingest([REPO / "examples" / "kb" / "objections_zh.md"])
+    conversation_id = client.post("/v1/conversations", json=CALL).json()["id"]
+    return client.post("/v1/suggestions", json={"conversation_id": conversation_id}).json()[0]["id"]
+
+
 FACTORIES = {
     "conversation_id": lambda client: client.post("/v1/conversations", json=CALL).json()["id"],
+    "suggestion_id": _suggestion,
     "job_id": lambda client: client.post("/v1/conversations", files={"file": ("jfk.flac", JFK.read_bytes(), "audio/flac")}).json()["id"],
+}
+
+
+# A valid body for id routes that require one: tenant B must reach the ownership check (404), not fail
+# validation (422). A new route with a required body fails test_another_tenant_gets_404 until listed here.
+BODIES = {
+    "/v1/suggestions/{suggestion_id}/feedback": {"event": "used"},
 }
 
 
@@ -47,6 +66,7 @@ def tenants(tmp_path_factory):
         server.start()
         a, b = server.tenant("A"), server.tenant("B")
         with a.client() as client:
+            client.headers.update({"x-test-tenant": a.id, "x-test-kb": str(server.data_dir / "kb")})
             ids = {name: make(client) for name, make in FACTORIES.items()}
         yield server, a, b, ids
     finally:
@@ -66,10 +86,11 @@ def test_every_route_with_an_id_has_a_factory():
 def test_another_tenant_gets_404(tenants, method, path):
     _, a, b, ids = tenants
     url = _fill(path, ids)
+    body = BODIES.get(path, {})
     with b.client() as client:
-        assert client.request(method, url, json={}).status_code == 404
+        assert client.request(method, url, json=body).status_code == 404
     with a.client() as client:
-        assert client.request(method, url, json={}).status_code != 404
+        assert client.request(method, url, json=body).status_code != 404
 
 
 def test_lists_show_only_the_tenants_own(tenants):
@@ -91,4 +112,4 @@ def test_no_key_no_access(tenants):
     server, *_ = tenants
     for route in ROUTES:
         for method in route.methods:
-            assert httpx.request(method, server.url + _fill(route.path, {"conversation_id": "x", "job_id": "x"})).status_code == 401
+            assert httpx.request(method, server.url + _fill(route.path, dict.fromkeys(FACTORIES, "x"))).status_code == 401

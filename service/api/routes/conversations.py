@@ -119,6 +119,7 @@ async def create_conversation(request: Request, caller: CallerDep, session: Sess
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
         analysis = runtime.analyze(conversation)
         record = crud.add_conversation(session, caller.tenant_id, analysis.pop("conversation"), analysis)
+        runtime.note_outcome(record, session)
         return conversation_out(record)
     if content_type == "multipart/form-data":
         job = await _accept_audio(request, caller, session, runtime)
