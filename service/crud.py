@@ -77,11 +77,13 @@ def principal_for_key(session: Session, key: str) -> Principal | None:
 
 
 def add_conversation(
-    session: Session, tenant_id: str, conversation: dict[str, Any], analysis: dict[str, Any] | None, audio_sha256: str | None = None
+    session: Session, tenant_id: str, conversation: dict[str, Any], analysis: dict[str, Any] | None, audio_sha256: str | None = None,
+    record_id: str | None = None,
 ) -> ConversationRecord:
     """Insert, or return the existing record when this tenant already stored the same audio.
 
-    The stored conversation's `id` is ours (a caller's own id is kept as `metadata.external_id`).
+    The stored conversation's `id` is ours (a caller's own id is kept as `metadata.external_id`);
+    `record_id` is for a caller that handed the id out before storing (a live session's suggestions).
     """
     if audio_sha256:
         existing = session.scalar(
@@ -89,7 +91,7 @@ def add_conversation(
         )
         if existing is not None:
             return existing
-    record_id = new_id()
+    record_id = record_id or new_id()
     metadata = dict(conversation.get("metadata") or {})
     if conversation.get("id"):
         metadata["external_id"] = conversation["id"]

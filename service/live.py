@@ -19,6 +19,7 @@ from behavior.live import LiveCoach
 from behavior.text import is_chinese, spoken_units
 from conversation import Conversation, Participant, Segment
 from service.crud import Principal
+from service.models import new_id
 from service.runtime import Runtime
 
 ROLES = ("rep", "customer")
@@ -35,6 +36,7 @@ class LiveSession:
     def __init__(self, runtime: Runtime, caller: Principal):
         self.runtime, self.caller = runtime, caller
         self.id = uuid.uuid4().hex
+        self.conversation_id = new_id()  # given out with each suggestion, so feedback reaches the stored call
         self.segments: list[Segment] = []
         self.coach = LiveCoach()
         self.channel = "chat"
@@ -163,7 +165,9 @@ class LiveSession:
             suggestions = suggest(self.conversation(), index, kb=self.runtime.knowledge_base(self.caller.tenant_id), tagger=self.runtime.tagger)
         except ValueError:  # an empty playbook or a turn with nothing to answer: no suggestion, the session goes on
             return []
-        return [{"type": "suggestion", "id": uuid.uuid4().hex, "segment": index, **s.model_dump()} for s in suggestions]
+        with self.runtime.session() as session:
+            ids = self.runtime.record_shown(session, self.caller.tenant_id, self.conversation_id, suggestions, self.rep_id)
+        return [{"type": "suggestion", "id": id_, "segment": index, **s.model_dump()} for id_, s in zip(ids, suggestions)]
 
     # --- the whole session ------------------------------------------------------------------------
 
@@ -199,7 +203,7 @@ class LiveSession:
         except AnalysisError:
             analysis, stored = None, mask_structure(conversation.model_dump(mode="json"))
         with self.runtime.session() as session:
-            return crud.add_conversation(session, self.caller.tenant_id, stored, analysis).id
+            return crud.add_conversation(session, self.caller.tenant_id, stored, analysis, record_id=self.conversation_id).id
 
 
 def _transcript(segment: Segment, *, final: bool, index: int | None) -> dict[str, Any]:

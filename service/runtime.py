@@ -77,6 +77,25 @@ class Runtime:
 
             UsageLog(self.engine).set_outcome(record.id, record.outcome, session=session)
 
+    def record_shown(self, session: Session, tenant_id: str, conversation_id: str | None, suggestions: list, user_id: str | None) -> list[str]:
+        """Keep suggestions shown to a rep (so a later used/ignored click can be checked and credited) and log
+        "shown" for every script they cite, in the caller's transaction; returns the suggestion ids."""
+        from knowledge_base import UsageLog
+
+        from service import crud
+
+        usage, collection = UsageLog(self.engine), tenant_collection(self.settings.kb_collection, tenant_id)
+        ids = []
+        for suggestion in suggestions:
+            record = crud.add_suggestion(session, tenant_id, conversation_id, suggestion.model_dump())
+            for chunk_id in suggestion.citations:
+                usage.record(
+                    "shown", chunk_id, objection_type=suggestion.objection_type, conversation_id=conversation_id,
+                    suggestion_id=record.id, collection=collection, user_id=user_id, session=session,
+                )
+            ids.append(record.id)
+        return ids
+
     def analyze(self, conversation) -> dict:
         """Analysis of a Conversation, PII-masked, ready to store (the conversation itself under its own key)."""
         from agent.pii import mask_structure

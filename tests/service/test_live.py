@@ -72,6 +72,12 @@ def test_live_turns_get_objections_suggestions_hints_and_are_stored(live):
     conversation = httpx.get(f"{server.url}/v1/conversations/{stored}", headers={"Authorization": f"Bearer {tenant.admin_key}"}).json()
     assert [s["speaker"] for s in conversation["conversation"]["segments"]] == ["rep", "customer", "customer", "rep"]
     assert "price" in conversation["objection_types"] and "stall" in conversation["objection_types"]
+    # the rep's "used" click on a live suggestion is credited to the stored call in the usage heatmap
+    headers = {"Authorization": f"Bearer {tenant.admin_key}"}
+    used = httpx.post(f"{server.url}/v1/suggestions/{suggestion['id']}/feedback", json={"event": "used"}, headers=headers)
+    assert used.status_code == 200, used.text
+    cells = httpx.get(f"{server.url}/v1/kb/heatmap", headers=headers).json()
+    assert {c["chunk_id"] for c in cells if c["used"]} == set(suggestion["citations"])
 
 
 def test_a_dropped_connection_still_stores_the_conversation(live):

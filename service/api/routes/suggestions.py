@@ -45,7 +45,6 @@ class Feedback(BaseModel):
 def create_suggestions(body: SuggestRequest, caller: CallerDep, session: SessionDep, runtime: RuntimeDep) -> list[SuggestionOut]:
     """The next best things to say after segment `at`, grounded in the tenant's playbook; each is logged as shown."""
     from agent.suggest import suggest
-    from knowledge_base import UsageLog
 
     if body.conversation_id is not None:
         try:
@@ -58,17 +57,8 @@ def create_suggestions(body: SuggestRequest, caller: CallerDep, session: Session
     if body.at is not None and body.at >= len(conversation.segments):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"at={body.at} but the conversation has {len(conversation.segments)} segments")
     suggestions = suggest(conversation, body.at, kb=runtime.knowledge_base(caller.tenant_id), tagger=runtime.tagger, k=body.k)
-    usage, collection = UsageLog(runtime.engine), tenant_collection(runtime.settings.kb_collection, caller.tenant_id)
-    out = []
-    for suggestion in suggestions:
-        record = crud.add_suggestion(session, caller.tenant_id, conversation_id, suggestion.model_dump())
-        for chunk_id in suggestion.citations:
-            usage.record(
-                "shown", chunk_id, objection_type=suggestion.objection_type, conversation_id=conversation_id,
-                suggestion_id=record.id, collection=collection, user_id=caller.rep_id, session=session,
-            )
-        out.append(SuggestionOut(id=record.id, **suggestion.model_dump()))
-    return out
+    ids = runtime.record_shown(session, caller.tenant_id, conversation_id, suggestions, caller.rep_id)
+    return [SuggestionOut(id=id_, **suggestion.model_dump()) for id_, suggestion in zip(ids, suggestions)]
 
 
 @router.post("/{suggestion_id}/feedback")
