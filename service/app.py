@@ -22,6 +22,7 @@ from service.runtime import Runtime
 from service.worker import JobWorker
 
 log = logging.getLogger("dealwise.service")
+access = logging.getLogger("dealwise.access")
 
 ROUTERS = (health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router)
 
@@ -56,7 +57,11 @@ def create_app(settings: Settings | None = None, *, worker: bool = True) -> Fast
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         runtime.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        runtime.metrics.latency.labels(request.method, path).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        runtime.metrics.latency.labels(request.method, path).observe(elapsed)
+        access.info(
+            "request", extra={"method": request.method, "route": path, "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)}
+        )
         return response
 
     @app.exception_handler(ValueError)

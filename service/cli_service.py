@@ -19,21 +19,26 @@ def serve(host: str, port: int, no_worker: bool) -> None:
     """Start the API, the pages and an in-process job worker (uvicorn)."""
     import uvicorn
 
+    from service import logs
     from service.app import create_app
 
-    app = create_app(get_settings(), worker=not no_worker)
+    settings = get_settings()
+    log_config = logs.configure(settings.log_format)
+    app = create_app(settings, worker=not no_worker)
     click.echo(f"dealwise listening on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", err=True)
     # a generous pong timeout: on a busy 2-core box live speech recognition can delay the pong for seconds
-    uvicorn.run(app, host=host, port=port, log_level="info", ws_ping_interval=20, ws_ping_timeout=60)
+    uvicorn.run(app, host=host, port=port, log_config=log_config, ws_ping_interval=20, ws_ping_timeout=60)
 
 
 @click.command()
 @user_errors
 def worker() -> None:
     """Run one more job worker against the configured database (Ctrl-C to stop)."""
+    from service import logs
     from service.runtime import Runtime
     from service.worker import JobWorker
 
+    logs.configure(get_settings().log_format)
     click.echo("dealwise worker waiting for jobs", err=True)
     JobWorker(Runtime(get_settings())).run_forever()
 

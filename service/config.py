@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=30.0, gt=0)
     rules: Path | None = Field(default=None, description="YAML action rules; default: the bundled rule set.")
     connectors: Path | None = Field(default=None, description="YAML mapping tool -> connector (builtin or webhook URL).")
+    log_format: Literal["json", "text"] = Field(default="json", description="Service logs: one JSON object per line, or text.")
     max_upload_mb: float = Field(default=500, gt=0, description="Largest accepted upload (recording, document); larger -> 413.")
     job_lease_s: float = Field(default=120, gt=0, description="A job whose worker is silent this long is taken by another worker.")
     webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key that signs webhook connector bodies.")

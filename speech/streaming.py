@@ -2,7 +2,10 @@
 
 Policy (local agreement, as in Macháček et al., "Turning Whisper into Real-Time Transcription"):
 every `step_s` of new audio the whole uncommitted buffer is decoded again; words on which two
-consecutive decodes agree, as a prefix, are committed and never change. Committed words are closed
+consecutive decodes agree, as a prefix, are committed and never change. An endpoint (`ENDPOINT_S` of
+silence after speech) does not wait for the next step or for agreement: the utterance is decoded at
+once and committed whole, which is what makes a final arrive within about a second of the speaker
+stopping; its audio is then dropped, so the next decode starts from the next utterance. Committed words are closed
 into a final segment at sentence-ending punctuation or a pause; everything after the committed
 prefix is reported as a partial that may still change. Once a final segment is out, its audio is
 dropped from the buffer, so memory stays bounded however long the session runs (the buffer never
@@ -27,6 +30,7 @@ from speech.transcribe import SILENCE_DBFS
 _SENTENCE_END = re.compile(r"[。！？!?.…]$")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 PAUSE_S = 0.8  # a gap this long between committed words closes the segment
+ENDPOINT_S = 0.5  # this much silence after speech ends the utterance: decode at once and commit it all
 _CONTEXT_CHARS = 120  # committed text kept as the decoding prompt
 _DETECT_AFTER_S = 2.0  # language detection needs a couple of seconds of speech
 
@@ -84,21 +88,31 @@ class StreamingTranscriber:
                 raise AudioError(f"PCM16 samples must be int16, got {samples.dtype}")
         self._buffer = np.concatenate([self._buffer, samples.astype(np.float32) / 32768.0])
         self._undecoded += len(samples)
+        if self._at_endpoint():
+            return self._decode(final=False, endpoint=True)
         if self._undecoded < self.step:
             return []
         return self._decode(final=False)
+
+    def _at_endpoint(self) -> bool:
+        """Words are pending and the newest ENDPOINT_S of audio, all fed since the last decode, is silence."""
+        tail = int(ENDPOINT_S * SAMPLE_RATE)
+        if not (self._hypothesis or self._open) or self._undecoded < tail or len(self._buffer) < tail:
+            return False
+        return rms_dbfs(self._buffer[-tail:]) < SILENCE_DBFS
 
     def finish(self) -> list[StreamEvent]:
         """Decode what is left and close the last segment; the transcriber can then be dropped."""
         return self._decode(final=True)
 
-    def _decode(self, final: bool) -> list[StreamEvent]:
+    def _decode(self, final: bool, endpoint: bool = False) -> list[StreamEvent]:
         self._undecoded = 0
         events: list[StreamEvent] = []
         words: list[RecognizedWord] = []
-        if len(self._buffer) and rms_dbfs(self._buffer) >= SILENCE_DBFS and self._language_ready(final):
+        silent = not len(self._buffer) or rms_dbfs(self._buffer) < SILENCE_DBFS
+        if not silent and self._language_ready(final):
             words = self._recognize()
-        if final:
+        if final or endpoint:
             self._commit(words, events)
             self._close(events)
             self._hypothesis = []
@@ -109,7 +123,7 @@ class StreamingTranscriber:
             if not words and self._open:
                 self._close(events)  # silence after speech: the turn is over
             self._partial(events)
-        self._trim()
+        self._trim(finished=silent or any(event.kind == "final" for event in events))
         return events
 
     def _language_ready(self, final: bool) -> bool:
@@ -184,18 +198,27 @@ class StreamingTranscriber:
             else None,
         )
 
-    def _trim(self) -> None:
-        """Drop audio whose words are committed (or that held none); keep the decoder's window short."""
+    def _trim(self, finished: bool) -> None:
+        """Drop audio whose words are committed (or that held none); keep the decoder's window short.
+
+        `finished`: the last decode closed an utterance or heard only silence; with nothing pending, its
+        audio is done with, and only a short lead-in is kept for the next utterance.
+        """
+        if finished and not (self._hypothesis or self._open):
+            self._drop_until(max(self._committed_end, self.elapsed_seconds - ENDPOINT_S))
+            return
         if len(self._buffer) <= self.max_buffer:
             return
         cut_time = self._committed_end if self._hypothesis else max(self._committed_end, self.elapsed_seconds - 1.0)
-        cut = int((cut_time - self._buffer_start) * SAMPLE_RATE)
-        if len(self._buffer) - cut > 2 * self.max_buffer:
+        if self.elapsed_seconds - cut_time > 2 * self.max_buffer / SAMPLE_RATE:
             # the decoder keeps changing its mind (noise, crosstalk): give up on the oldest audio
-            cut = len(self._buffer) - self.max_buffer
-            boundary = self._buffer_start + cut / SAMPLE_RATE
-            self._hypothesis = [w for w in self._hypothesis if w.start >= boundary]
-            self._committed_end = max(self._committed_end, boundary)
+            cut_time = self.elapsed_seconds - self.max_buffer / SAMPLE_RATE
+            self._hypothesis = [w for w in self._hypothesis if w.start >= cut_time]
+            self._committed_end = max(self._committed_end, cut_time)
+        self._drop_until(cut_time)
+
+    def _drop_until(self, time_s: float) -> None:
+        cut = int((time_s - self._buffer_start) * SAMPLE_RATE)
         if cut > 0:
             self._buffer = self._buffer[cut:]
             self._buffer_start += cut / SAMPLE_RATE

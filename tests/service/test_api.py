@@ -65,6 +65,12 @@ def test_health_and_metrics(server):
     assert 'dealwise_http_requests_total{method="GET",route="/healthz",status="200"}' in metrics
 
 
+def test_requests_are_logged_as_json_lines(server, stored):
+    lines = [json.loads(line) for log in server.data_dir.glob("server-*.log") for line in log.read_text().splitlines() if line.startswith("{")]
+    posted = [e for e in lines if e.get("logger") == "dealwise.access" and e.get("route") == "/v1/conversations" and e.get("method") == "POST"]
+    assert posted and posted[0]["status"] == 201 and posted[0]["duration_ms"] > 0 and posted[0]["level"] == "info"
+
+
 def test_keys_are_required_and_checked(server):
     assert httpx.get(server.url + "/v1/conversations").status_code == 401
     bad = httpx.get(server.url + "/v1/conversations", headers={"Authorization": "Bearer dw_not-a-key"})

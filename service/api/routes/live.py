@@ -49,10 +49,13 @@ async def live(websocket: WebSocket) -> None:
     await websocket.accept()
     session = LiveSession(runtime, caller)
     await websocket.send_json({"type": "ready", "session_id": session.id})
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    reader = asyncio.create_task(_read(websocket, inbox))
+    held: list[dict[str, Any]] = []
     open_ = True
     try:
         while True:
-            message = await websocket.receive()
+            message = await _next(inbox, held)
             if message["type"] == "websocket.disconnect":
                 open_ = False
                 break
@@ -70,11 +73,41 @@ async def live(websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         open_ = False
     finally:
+        reader.cancel()
         conversation_id = await session.close()
         log.info("live session closed", extra={"session_id": session.id, "conversation_id": conversation_id})
     if open_:
         await websocket.send_json({"type": "stored", "conversation_id": conversation_id})
         await websocket.close()
+
+
+async def _read(websocket: WebSocket, inbox: asyncio.Queue[dict[str, Any]]) -> None:
+    """Receive while the session works, so audio that arrives during a decode waits in one place."""
+    while True:
+        message = await websocket.receive()
+        inbox.put_nowait(message)
+        if message["type"] == "websocket.disconnect":
+            return
+
+
+async def _next(inbox: asyncio.Queue[dict[str, Any]], held: list[dict[str, Any]]) -> dict[str, Any]:
+    """The next message; audio frames queued behind each other are joined into one.
+
+    A decode can take longer than the audio it covers on a busy box; feeding the frames that piled
+    up meanwhile as one chunk means one decode for all of them, so the session catches up instead of
+    falling further behind frame by frame.
+    """
+    message = held.pop() if held else await inbox.get()
+    if message.get("bytes") is None:
+        return message
+    frames = [message["bytes"]]
+    while not inbox.empty():
+        following = inbox.get_nowait()
+        if following.get("bytes") is None:
+            held.append(following)
+            break
+        frames.append(following["bytes"])
+    return {**message, "bytes": b"".join(frames)} if len(frames) > 1 else message
 
 
 async def _dispatch(session: LiveSession, message: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
