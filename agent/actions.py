@@ -4,6 +4,9 @@ States: `executing` (claimed, the connector is being called) -> `executed` | `fa
 `pending_approval` -> (approve) `executing` | (reject) `rejected`; `failed` -> (retry) `executing`;
 `blocked` (a rule in the same run blocked the quote). Every transition is claimed with a conditional
 UPDATE (`... WHERE status = <expected>`), so two people approving at once execute it once.
+
+Every function works within one tenant (`tenant=`, `default` for the CLI): another tenant's action is
+not found, exactly as if it did not exist.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 from agent import audit
 from agent.connectors import ConnectorError, Connectors, Request
 from agent.pii import mask_pii, mask_structure
-from agent.store import ActionRow, canonical_json, now, transact
+from agent.store import DEFAULT_TENANT, ActionRow, canonical_json, now, transact
 from agent.tools import TOOLS
 
 Status = Literal["executing", "executed", "pending_approval", "blocked", "failed", "rejected"]
@@ -27,6 +30,14 @@ Status = Literal["executing", "executed", "pending_approval", "blocked", "failed
 
 class ActionError(ValueError):
     """An action request a person made that cannot be honoured (unknown id, wrong state); says why."""
+
+
+class ActionNotFound(ActionError):
+    """No such action in this tenant (absent, or another tenant's: the two are told apart nowhere)."""
+
+
+class ActionStateError(ActionError):
+    """The action exists but is not in a state that allows the request (approving an executed one, ...)."""
 
 
 class Action(BaseModel):
@@ -55,9 +66,18 @@ class ActionRecord(Action):
     updated_at: datetime
 
 
-def idempotency_key(deal_id: str, rule_id: str | None, tool: str, args: dict[str, Any]) -> str:
-    """sha256 over canonical JSON of (deal_id, rule_id, tool, args): the same call always gets the same key."""
-    return hashlib.sha256(canonical_json({"deal_id": deal_id, "rule_id": rule_id, "tool": tool, "args": args}).encode()).hexdigest()
+def idempotency_key(deal_id: str, rule_id: str | None, tool: str, args: dict[str, Any], *, tenant: str = DEFAULT_TENANT) -> str:
+    """sha256 over canonical JSON of (tenant, deal_id, rule_id, tool, args): the same call always gets the same key.
+
+    The tenant is part of it because two tenants' deal "D-1" are different deals: a receiving system
+    shared by both must not drop one tenant's call as a repeat of the other's (and the action id, the
+    key's prefix, stays unique across tenants). The default tenant's keys leave it out, as before tenancy
+    existed, so runs on a database written then still find their actions instead of repeating them.
+    """
+    fields: dict[str, Any] = {"deal_id": deal_id, "rule_id": rule_id, "tool": tool, "args": args}
+    if tenant != DEFAULT_TENANT:
+        fields["tenant"] = tenant
+    return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
 
 
 def to_action(row: ActionRow) -> Action:
@@ -76,17 +96,22 @@ def as_action(record: ActionRecord) -> Action:
     return Action(**record.model_dump(include=set(Action.model_fields)))
 
 
-def get(engine: Engine, action_id: str) -> ActionRecord:
-    with Session(engine) as session:
-        row = session.get(ActionRow, action_id)
-    if row is None:
-        raise ActionError(f"no action with id {action_id!r} (see `dealwise actions list`)")
-    return to_record(row)
+def _row(session: Session, action_id: str, tenant: str) -> ActionRow:
+    """The tenant's action row; the same error whether the id is unknown or another tenant's."""
+    row = session.get(ActionRow, action_id)
+    if row is None or row.tenant_id != tenant:
+        raise ActionNotFound(f"no action with id {action_id!r} (see `dealwise actions list`)")
+    return row
 
 
-def list_actions(engine: Engine, *, deal_id: str | None = None, status: str | None = None) -> list[ActionRecord]:
+def get(engine: Engine, action_id: str, *, tenant: str = DEFAULT_TENANT) -> ActionRecord:
     with Session(engine) as session:
-        query = select(ActionRow).order_by(ActionRow.created_at, ActionRow.id)
+        return to_record(_row(session, action_id, tenant))
+
+
+def list_actions(engine: Engine, *, deal_id: str | None = None, status: str | None = None, tenant: str = DEFAULT_TENANT) -> list[ActionRecord]:
+    with Session(engine) as session:
+        query = select(ActionRow).where(ActionRow.tenant_id == tenant).order_by(ActionRow.created_at, ActionRow.id)
         if deal_id:
             query = query.where(ActionRow.deal_id == deal_id)
         if status:
@@ -95,26 +120,27 @@ def list_actions(engine: Engine, *, deal_id: str | None = None, status: str | No
 
 
 def create(engine: Engine, *, deal_id: str, rule_id: str | None, tool: str, args: dict[str, Any], status: Status,
-           approval: str, source: str = "rule", actor: str = "agent", reason: str = "") -> tuple[ActionRecord, bool]:
-    """Create the action for this call unless its idempotency key exists; returns (action, created).
+           approval: str, source: str = "rule", actor: str = "agent", reason: str = "",
+           tenant: str = DEFAULT_TENANT) -> tuple[ActionRecord, bool]:
+    """Create the action for this call unless the tenant has its idempotency key already; returns (action, created).
 
-    The insert and its `decision` audit entry commit together. Concurrent runs race on the unique key: the
-    loser's transaction is retried and finds the winner's row, so only one of them executes it.
+    The insert and its `decision` audit entry commit together. Concurrent runs race on the unique
+    (tenant, key): the loser's transaction is retried and finds the winner's row, so only one of them executes it.
     """
     args = mask_structure(args)  # stored and sent masked: the masked args are the action's args
-    key = idempotency_key(deal_id, rule_id, tool, args)
+    key = idempotency_key(deal_id, rule_id, tool, args, tenant=tenant)
 
     def unit(session: Session) -> tuple[ActionRecord, bool]:
-        existing = session.execute(select(ActionRow).where(ActionRow.idempotency_key == key)).scalar_one_or_none()
+        existing = session.execute(select(ActionRow).where(ActionRow.tenant_id == tenant, ActionRow.idempotency_key == key)).scalar_one_or_none()
         if existing is not None:
             return to_record(existing), False
         stamp = now()
-        row = ActionRow(id=key[:12], idempotency_key=key, deal_id=deal_id, rule_id=rule_id, tool=tool, args=args, status=status,
-                        approval=approval, source=source, attempts=0, created_at=stamp, updated_at=stamp)
+        row = ActionRow(id=key[:12], tenant_id=tenant, idempotency_key=key, deal_id=deal_id, rule_id=rule_id, tool=tool, args=args,
+                        status=status, approval=approval, source=source, attempts=0, created_at=stamp, updated_at=stamp)
         session.add(row)
         session.flush()
         kind = "manual" if source == "manual" else "decision"
-        entry = audit.append(session, kind, actor=actor, deal_id=deal_id, action_id=row.id,
+        entry = audit.append(session, kind, actor=actor, deal_id=deal_id, action_id=row.id, tenant=tenant,
                              data={"tool": tool, "rule_id": rule_id, "status": status, "approval": approval, "args": args, "reason": reason})
         row.audit_id = entry.seq
         return to_record(row), True
@@ -123,23 +149,23 @@ def create(engine: Engine, *, deal_id: str, rule_id: str | None, tool: str, args
 
 
 def transition(engine: Engine, action_id: str, expected: tuple[str, ...], new_status: str, kind: str, actor: str,
-           data: dict[str, Any], decided: bool = False) -> ActionRecord:
-    """Move an action from one of `expected` states to `new_status` and audit it; refuse otherwise."""
+               data: dict[str, Any], decided: bool = False, *, tenant: str = DEFAULT_TENANT) -> ActionRecord:
+    """Move one of the tenant's actions from one of `expected` states to `new_status` and audit it; refuse otherwise."""
 
     def unit(session: Session) -> ActionRecord:
-        row = session.get(ActionRow, action_id)
-        if row is None:
-            raise ActionError(f"no action with id {action_id!r} (see `dealwise actions list`)")
+        row = _row(session, action_id, tenant)
+        previous = row.status  # the claiming UPDATE below also updates `row` in the session
         values: dict[str, Any] = {"status": new_status, "updated_at": now()}
         if decided:
             values.update(decided_by=mask_pii(actor), decided_at=now())
-        claimed = session.execute(update(ActionRow).where(ActionRow.id == action_id, ActionRow.status.in_(expected)).values(**values))
+        claimed = session.execute(update(ActionRow).where(ActionRow.id == action_id, ActionRow.tenant_id == tenant,
+                                                          ActionRow.status.in_(expected)).values(**values))
         if claimed.rowcount != 1:
             session.refresh(row)
             allowed = " or ".join(expected)
-            raise ActionError(f"action {action_id} is {row.status}; only {allowed} actions can be {_verb(kind)}")
-        entry = audit.append(session, kind, actor=actor, deal_id=row.deal_id, action_id=action_id,
-                             data={"tool": row.tool, "from": row.status, "to": new_status, **data})
+            raise ActionStateError(f"action {action_id} is {row.status}; only {allowed} actions can be {_verb(kind)}")
+        entry = audit.append(session, kind, actor=actor, deal_id=row.deal_id, action_id=action_id, tenant=tenant,
+                             data={"tool": row.tool, "from": previous, "to": new_status, **data})
         session.execute(update(ActionRow).where(ActionRow.id == action_id).values(audit_id=entry.seq))
         session.refresh(row)
         return to_record(row)
@@ -151,17 +177,18 @@ def _verb(kind: str) -> str:
     return {"approval": "approved", "rejection": "rejected", "retry": "retried"}.get(kind, kind)
 
 
-def execute(engine: Engine, connectors: Connectors, action_id: str) -> ActionRecord:
-    """Call the connector for an action in `executing`, then record `executed` or `failed` with its audit entry.
+def execute(engine: Engine, connectors: Connectors, action_id: str, *, tenant: str = DEFAULT_TENANT) -> ActionRecord:
+    """Call the connector for one of the tenant's actions in `executing`, then record `executed` or `failed`
+    with its audit entry.
 
     The connector runs outside any transaction (it may take seconds); a failure is never lost: the action
     stays `failed` with the error, audited, until `retry`.
     """
-    record = get(engine, action_id)
+    record = get(engine, action_id, tenant=tenant)
     if record.status != "executing":
-        raise ActionError(f"action {action_id} is {record.status}, not executing")
+        raise ActionStateError(f"action {action_id} is {record.status}, not executing")
     request = Request(action_id=record.id, idempotency_key=record.idempotency_key, tool=record.tool, deal_id=record.deal_id,
-                      rule_id=record.rule_id, args=record.args)
+                      rule_id=record.rule_id, args=record.args, tenant=tenant)
     try:
         result, status, kind, attempts = connectors.execute(request), "executed", "execution", None
     except ConnectorError as error:
@@ -176,8 +203,8 @@ def execute(engine: Engine, connectors: Connectors, action_id: str) -> ActionRec
     tries = attempts or int(result.get("attempts", 1))
 
     def unit(session: Session) -> ActionRecord:
-        row = session.get(ActionRow, action_id)
-        entry = audit.append(session, kind, actor="agent", deal_id=row.deal_id, action_id=action_id,
+        row = _row(session, action_id, tenant)
+        entry = audit.append(session, kind, actor="agent", deal_id=row.deal_id, action_id=action_id, tenant=tenant,
                              data={"tool": row.tool, "status": status, "result": result})
         row.status, row.result, row.audit_id = status, result, entry.seq
         row.attempts = (row.attempts or 0) + tries
@@ -188,26 +215,29 @@ def execute(engine: Engine, connectors: Connectors, action_id: str) -> ActionRec
     return transact(engine, unit)
 
 
-def approve(engine: Engine, connectors: Connectors, action_id: str, by: str) -> ActionRecord:
-    """A person allows a held action: audited with who and when, then executed."""
+def approve(engine: Engine, connectors: Connectors, action_id: str, by: str, reason: str = "", *,
+            tenant: str = DEFAULT_TENANT) -> ActionRecord:
+    """A person allows a held action: audited with who, when and why, then executed."""
     _require_person(by)
-    transition(engine, action_id, ("pending_approval",), "executing", "approval", by, {"by": by}, decided=True)
-    return execute(engine, connectors, action_id)
+    transition(engine, action_id, ("pending_approval",), "executing", "approval", by, {"by": by, "reason": reason}, decided=True, tenant=tenant)
+    return execute(engine, connectors, action_id, tenant=tenant)
 
 
-def reject(engine: Engine, action_id: str, by: str, reason: str = "") -> ActionRecord:
+def reject(engine: Engine, action_id: str, by: str, reason: str = "", *, tenant: str = DEFAULT_TENANT) -> ActionRecord:
     _require_person(by)
-    return transition(engine, action_id, ("pending_approval",), "rejected", "rejection", by, {"by": by, "reason": reason}, decided=True)
+    return transition(engine, action_id, ("pending_approval",), "rejected", "rejection", by, {"by": by, "reason": reason},
+                      decided=True, tenant=tenant)
 
 
-def retry(engine: Engine, connectors: Connectors, action_id: str, by: str) -> ActionRecord:
+def retry(engine: Engine, connectors: Connectors, action_id: str, by: str, *, tenant: str = DEFAULT_TENANT) -> ActionRecord:
     """Try a failed action again (the same idempotency key, so a receiver that got it already can drop it)."""
     _require_person(by)
-    transition(engine, action_id, ("failed",), "executing", "retry", by, {"by": by})
-    return execute(engine, connectors, action_id)
+    transition(engine, action_id, ("failed",), "executing", "retry", by, {"by": by}, tenant=tenant)
+    return execute(engine, connectors, action_id, tenant=tenant)
 
 
-def record_manual(engine: Engine, tool: str, deal_id: str, by: str, args: dict[str, Any] | None = None, note: str = "") -> tuple[ActionRecord, bool]:
+def record_manual(engine: Engine, tool: str, deal_id: str, by: str, args: dict[str, Any] | None = None, note: str = "", *,
+                  tenant: str = DEFAULT_TENANT) -> tuple[ActionRecord, bool]:
     """Record an action a person did by hand (outside dealwise): feeds the takeover rate and rule blind spots."""
     _require_person(by)
     if tool not in TOOLS:
@@ -218,7 +248,7 @@ def record_manual(engine: Engine, tool: str, deal_id: str, by: str, args: dict[s
     if note:
         args["note"] = note
     return create(engine, deal_id=deal_id, rule_id=None, tool=tool, args=args, status="executed", approval="none",
-                  source="manual", actor=by, reason="done by hand")
+                  source="manual", actor=by, reason="done by hand", tenant=tenant)
 
 
 def _require_person(by: str) -> None:
@@ -226,5 +256,5 @@ def _require_person(by: str) -> None:
         raise ActionError("say who you are (--by NAME): approvals, rejections and retries are audited by person")
 
 
-__all__ = ["Action", "ActionError", "ActionRecord", "Status", "approve", "create", "execute", "get", "idempotency_key",
+__all__ = ["Action", "ActionError", "ActionNotFound", "ActionRecord", "ActionStateError", "Status", "approve", "create", "execute", "get", "idempotency_key",
            "as_action", "list_actions", "transition", "record_manual", "reject", "retry"]

@@ -1,9 +1,10 @@
-"""The audit log: every proposal, decision, approval, execution and failure, hash-chained.
+"""The audit log: every proposal, decision, approval, execution and failure, hash-chained per tenant.
 
-Each entry's hash is sha256(previous hash + canonical JSON of the entry without its hash); the first entry
-chains to 64 zeros. Editing an entry breaks its hash; deleting one leaves a gap in `seq` and a `prev_hash`
-that points nowhere; deleting the newest entries is caught through the actions that refer to them.
-Entry data is PII-masked before it is written.
+Each tenant has its own chain (`seq` counts from 1 per tenant). Each entry's hash is sha256(previous hash +
+canonical JSON of the entry without its hash, tenant included); the first entry chains to 64 zeros.
+Editing an entry breaks its hash; deleting one leaves a gap in `seq` and a `prev_hash` that points
+nowhere; deleting the newest entries is caught through the actions that refer to them; moving an entry
+to another tenant breaks its hash there. Entry data is PII-masked before it is written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from agent.pii import mask_pii, mask_structure
-from agent.store import ActionRow, AuditRow, canonical_json, now
+from agent.store import DEFAULT_TENANT, ActionRow, AuditRow, canonical_json, now
 
 GENESIS = "0" * 64
 AuditKind = Literal["proposal", "decision", "approval", "rejection", "execution", "failure", "retry", "manual"]
@@ -36,27 +37,37 @@ class AuditEntry(BaseModel):
     hash: str
 
 
-def entry_hash(prev_hash: str, seq: int, at: str, kind: str, actor: str, deal_id: str | None, action_id: str | None, data: str) -> str:
-    body = canonical_json({"seq": seq, "at": at, "kind": kind, "actor": actor, "deal_id": deal_id, "action_id": action_id,
-                           "data": json.loads(data), "prev_hash": prev_hash})
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+def entry_hash(prev_hash: str, seq: int, at: str, kind: str, actor: str, deal_id: str | None, action_id: str | None, data: str,
+               *, tenant: str = DEFAULT_TENANT) -> str:
+    """The hash binds the entry to its tenant, so an entry copied or moved into another tenant's chain fails there.
+
+    The default tenant's entries hash as they did before tenancy existed (no tenant field): chains written
+    then still verify, and a default entry moved to a named tenant (or back) still fails, since only one
+    of the two readings has the tenant in it.
+    """
+    fields: dict[str, Any] = {"seq": seq, "at": at, "kind": kind, "actor": actor, "deal_id": deal_id, "action_id": action_id,
+                              "data": json.loads(data), "prev_hash": prev_hash}
+    if tenant != DEFAULT_TENANT:
+        fields["tenant"] = tenant
+    return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
 
 
 def append(session: Session, kind: AuditKind, *, actor: str, data: dict[str, Any], deal_id: str | None = None,
-           action_id: str | None = None) -> AuditRow:
-    """Append one entry inside the caller's transaction (so the state change and its record commit together).
+           action_id: str | None = None, tenant: str = DEFAULT_TENANT) -> AuditRow:
+    """Append one entry to the tenant's chain inside the caller's transaction (so the state change and its
+    record commit together).
 
-    Two writers racing for the same position collide on the primary key / unique prev_hash; the loser's
-    transaction is retried by `store.transact`.
+    Two writers racing for the same position collide on the primary key (tenant, seq) / unique (tenant,
+    prev_hash); the loser's transaction is retried by `store.transact`.
     """
-    last = session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).scalar_one_or_none()
+    last = session.execute(select(AuditRow).where(AuditRow.tenant_id == tenant).order_by(AuditRow.seq.desc()).limit(1)).scalar_one_or_none()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     at = now().isoformat(timespec="microseconds")
     text = canonical_json(mask_structure(data))
     actor = mask_pii(actor)
     deal_id = mask_pii(deal_id) if deal_id else deal_id
-    row = AuditRow(seq=seq, at=at, kind=kind, actor=actor, deal_id=deal_id, action_id=action_id, data=text, prev_hash=prev,
-                   hash=entry_hash(prev, seq, at, kind, actor, deal_id, action_id, text))
+    row = AuditRow(tenant_id=tenant, seq=seq, at=at, kind=kind, actor=actor, deal_id=deal_id, action_id=action_id, data=text,
+                   prev_hash=prev, hash=entry_hash(prev, seq, at, kind, actor, deal_id, action_id, text, tenant=tenant))
     session.add(row)
     session.flush()
     return row
@@ -67,17 +78,19 @@ def to_entry(row: AuditRow) -> AuditEntry:
                       data=json.loads(row.data), prev_hash=row.prev_hash, hash=row.hash)
 
 
-def entries(engine: Engine, *, deal_id: str | None = None, action_id: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+def entries(engine: Engine, *, deal_id: str | None = None, action_id: str | None = None, limit: int | None = None,
+            tenant: str = DEFAULT_TENANT) -> list[AuditEntry]:
+    """The tenant's entries, oldest first; with `limit`, only the newest `limit` of them."""
     with Session(engine) as session:
-        query = select(AuditRow).order_by(AuditRow.seq)
+        query = select(AuditRow).where(AuditRow.tenant_id == tenant).order_by(AuditRow.seq.desc())
         if deal_id:
             query = query.where(AuditRow.deal_id == deal_id)
         if action_id:
             query = query.where(AuditRow.action_id == action_id)
+        if limit:
+            query = query.limit(limit)
         rows = session.execute(query).scalars().all()
-    if limit:
-        rows = rows[-limit:]
-    return [to_entry(row) for row in rows]
+    return [to_entry(row) for row in reversed(rows)]
 
 
 # -- verification ---------------------------------------------------------------------------------
@@ -96,16 +109,17 @@ class Verification(BaseModel):
     problems: list[Problem]
 
 
-def verify(engine: Engine) -> Verification:
-    """Recompute the chain. Finds edited entries (hash mismatch), deleted ones (seq gaps, broken links), and
-    actions pointing at audit entries that no longer exist (the newest entries deleted)."""
+def verify(engine: Engine, *, tenant: str = DEFAULT_TENANT) -> Verification:
+    """Recompute the tenant's chain. Finds edited entries (hash mismatch, including an entry moved in from
+    another tenant), deleted ones (seq gaps, broken links), and actions pointing at audit entries that no
+    longer exist (the newest entries deleted)."""
     with Session(engine) as session:
-        rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars().all()
-        actions = session.execute(select(ActionRow.id, ActionRow.audit_id)).all()
+        rows = session.execute(select(AuditRow).where(AuditRow.tenant_id == tenant).order_by(AuditRow.seq)).scalars().all()
+        actions = session.execute(select(ActionRow.id, ActionRow.audit_id).where(ActionRow.tenant_id == tenant)).all()
     problems: list[Problem] = []
     expected_seq, expected_prev = 1, GENESIS
     for row in rows:
-        recomputed = entry_hash(row.prev_hash, row.seq, row.at, row.kind, row.actor, row.deal_id, row.action_id, row.data)
+        recomputed = entry_hash(row.prev_hash, row.seq, row.at, row.kind, row.actor, row.deal_id, row.action_id, row.data, tenant=tenant)
         if recomputed != row.hash:
             problems.append(Problem(seq=row.seq, problem="edited", detail=f"entry #{row.seq} ({row.kind}) was edited: its content no longer matches its hash"))
         if row.seq != expected_seq:
@@ -166,11 +180,11 @@ class AuditReport(BaseModel):
     actions_by_status: dict[str, int]
 
 
-def report(engine: Engine) -> AuditReport:
-    """Collaboration metrics over the whole history; each figure carries its definition."""
+def report(engine: Engine, *, tenant: str = DEFAULT_TENANT) -> AuditReport:
+    """Collaboration metrics over the tenant's whole history; each figure carries its definition."""
     with Session(engine) as session:
-        actions = session.execute(select(ActionRow)).scalars().all()
-        audit = session.execute(select(AuditRow.kind, AuditRow.action_id, AuditRow.deal_id, AuditRow.seq)).all()
+        actions = session.execute(select(ActionRow).where(ActionRow.tenant_id == tenant)).scalars().all()
+        audit = session.execute(select(AuditRow.kind, AuditRow.action_id, AuditRow.deal_id, AuditRow.seq).where(AuditRow.tenant_id == tenant)).all()
     agent = [a for a in actions if a.source == "rule"]
     manual = [a for a in actions if a.source == "manual"]
     executed_agent = [a for a in agent if a.status == "executed"]

@@ -67,6 +67,7 @@ class ConnectorConfig(BaseModel):
 class Request(BaseModel):
     """One call as a connector sees it (args are already masked and final)."""
 
+    tenant: str = Field(description="Whose deal it is: a receiving system shared by several tenants keeps them apart by it.")
     action_id: str
     idempotency_key: str
     tool: str
@@ -155,8 +156,8 @@ def builtin(*, engine: Engine, **_: Any) -> Connector:
         def unit(session):
             existing = session.execute(select(ConnectorRecordRow).where(ConnectorRecordRow.action_id == request.action_id)).scalar_one_or_none()
             if existing is None:
-                existing = ConnectorRecordRow(action_id=request.action_id, idempotency_key=request.idempotency_key, tool=request.tool,
-                                              deal_id=request.deal_id, args=request.args, created_at=now())
+                existing = ConnectorRecordRow(tenant_id=request.tenant, action_id=request.action_id, idempotency_key=request.idempotency_key,
+                                              tool=request.tool, deal_id=request.deal_id, args=request.args, created_at=now())
                 session.add(existing)
                 session.flush()
             return {"connector": "builtin", "record_id": existing.id}

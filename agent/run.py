@@ -21,7 +21,7 @@ from agent.connectors import Connectors
 from agent.deal import Deal
 from agent.pii import mask_pii, mask_structure
 from agent.rules import RuleEvaluation, RuleSet, evaluate, facts, load_rules
-from agent.store import canonical_json, transact
+from agent.store import DEFAULT_TENANT, canonical_json, transact
 from agent.tools import TOOLS, RuleRef, build_args, langchain_tools
 from conversation import Conversation
 
@@ -84,9 +84,10 @@ def conversation_facts(conversation: Conversation | None, tagger: Any = None) ->
 
 def run(conversation: Conversation | None, deal: Deal, rules: RuleSet | None, engine: Engine, llm: Any = None, *,
         connectors: Connectors | None = None, tagger: Any = None,
-        suggest: Callable[[Conversation], list[Any]] | None = None) -> AgentRun:
+        suggest: Callable[[Conversation], list[Any]] | None = None, tenant: str = DEFAULT_TENANT) -> AgentRun:
     """Evaluate the rules on the deal and conversation, create each allowed action once, execute what needs no
-    approval, hold what does, block commitments while the quote is blocked; audit all of it.
+    approval, hold what does, block commitments while the quote is blocked; audit all of it, in the tenant's
+    actions and audit chain.
 
     Running it again with the same inputs finds every action by its idempotency key and executes nothing twice.
     """
@@ -122,18 +123,19 @@ def run(conversation: Conversation | None, deal: Deal, rules: RuleSet | None, en
         reason = {"blocked": "a rule in this run blocks the quote", "pending_approval": "the rule needs a manager's approval",
                   "executing": "allowed by the rule"}[status]
         record, created = actions.create(engine, deal_id=deal.deal_id, rule_id=rule.id, tool=tool_name, args=args, status=status,
-                                         approval=rule.approval, actor="agent", reason=f"{rule.id}: {reason}")
+                                         approval=rule.approval, actor="agent", reason=f"{rule.id}: {reason}", tenant=tenant)
         if not created and record.status == "blocked" and status != "blocked":
             # The block that held it back no longer applies to this deal: decide it again.
-            record = actions.transition(engine, record.id, ("blocked",), status, "decision", "agent", {"reason": f"{rule.id}: {reason}"})
+            record = actions.transition(engine, record.id, ("blocked",), status, "decision", "agent", {"reason": f"{rule.id}: {reason}"},
+                                        tenant=tenant)
             created = True
         if created and record.status == "executing":
-            record = actions.execute(engine, connectors, record.id)
+            record = actions.execute(engine, connectors, record.id, tenant=tenant)
         results.append(actions.as_action(record))
 
     proposals: list[Proposal] = []
     if llm is not None:
-        proposals, llm_notes = _review_proposals(llm, conversation, deal, engine, {a.tool: a for a in results})
+        proposals, llm_notes = _review_proposals(llm, conversation, deal, engine, {a.tool: a for a in results}, tenant=tenant)
         notes.extend(llm_notes)
 
     suggestions: list[Any] = []
@@ -158,7 +160,7 @@ def _llm_messages(conversation: Conversation | None, deal: Deal) -> list[Any]:
 
 
 def _review_proposals(llm: Any, conversation: Conversation | None, deal: Deal, engine: Engine,
-                      allowed: dict[str, Action]) -> tuple[list[Proposal], list[str]]:
+                      allowed: dict[str, Action], *, tenant: str = DEFAULT_TENANT) -> tuple[list[Proposal], list[str]]:
     """Ask the LLM for tool calls; audit each as a proposal and decide it against the fired rules only."""
     model = llm
     try:
@@ -185,8 +187,9 @@ def _review_proposals(llm: Any, conversation: Conversation | None, deal: Deal, e
             decision, reason = "denied", f"{tool_name!r} is not a dealwise tool"
 
         def unit(session, tool_name=tool_name, args=args, decision=decision, reason=reason, action=action):
-            audit.append(session, "proposal", actor="llm", deal_id=deal.deal_id, action_id=None, data={"tool": tool_name, "args": args})
-            return audit.append(session, "decision", actor="policy", deal_id=deal.deal_id,
+            audit.append(session, "proposal", actor="llm", deal_id=deal.deal_id, action_id=None, tenant=tenant,
+                         data={"tool": tool_name, "args": args})
+            return audit.append(session, "decision", actor="policy", deal_id=deal.deal_id, tenant=tenant,
                                 action_id=action.id if action is not None and decision == "covered" else None,
                                 data={"tool": tool_name, "proposal": True, "decision": decision, "reason": reason}).seq
 

@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from conversation import Conversation
-from service.api.routes import conversations, health, kb, live, objections, suggestions
+from service.api.routes import agent, conversations, health, kb, live, objections, suggestions
 from service.config import Settings, get_settings
 from service.runtime import Runtime
 from service.worker import JobWorker
@@ -24,7 +24,7 @@ from service.worker import JobWorker
 log = logging.getLogger("dealwise.service")
 access = logging.getLogger("dealwise.access")
 
-ROUTERS = (health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router)
+ROUTERS = (health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router, agent.router)
 
 
 def create_app(settings: Settings | None = None, *, worker: bool = True) -> FastAPI:

@@ -28,8 +28,16 @@ def _suggestion(client) -> str:
     return client.post("/v1/suggestions", json={"conversation_id": conversation_id}).json()[0]["id"]
 
 
+def _held_action(client) -> str:
+    """An action of tenant A waiting for approval (the discount is just beyond the rep's authority)."""
+    deal = json.loads((REPO / "examples" / "deals" / "needs_approval.json").read_text(encoding="utf-8"))
+    actions = client.post("/v1/agent/runs", json={"deal": deal}).json()["actions"]
+    return next(a["id"] for a in actions if a["status"] == "pending_approval")
+
+
 FACTORIES = {
     "conversation_id": lambda client: client.post("/v1/conversations", json=CALL).json()["id"],
+    "action_id": _held_action,
     "suggestion_id": _suggestion,
     "job_id": lambda client: client.post("/v1/conversations", files={"file": ("jfk.flac", JFK.read_bytes(), "audio/flac")}).json()["id"],
 }
