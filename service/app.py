@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from conversation import Conversation
-from service.api.routes import agent, conversations, health, kb, live, objections, suggestions
+from service.api.routes import agent, conversations, health, kb, live, objections, pages, reports, suggestions
 from service.config import Settings, get_settings
 from service.runtime import Runtime
 from service.worker import JobWorker
@@ -24,7 +24,10 @@ from service.worker import JobWorker
 log = logging.getLogger("dealwise.service")
 access = logging.getLogger("dealwise.access")
 
-ROUTERS = (health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router, agent.router)
+ROUTERS = (
+    health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router, reports.router,
+    agent.router, pages.router,
+)
 
 
 def create_app(settings: Settings | None = None, *, worker: bool = True) -> FastAPI:
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None, *, worker: bool = True) -> Fast
     app.state.worker = None
     for router in ROUTERS:
         app.include_router(router)
+    pages.mount_static(app)
 
     @app.middleware("http")
     async def record_metrics(request: Request, call_next):
