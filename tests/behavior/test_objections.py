@@ -31,7 +31,7 @@ def test_held_out_macro_f1(tagger):
     results = tagger.classify([{"text": e.text, "role": "customer"} for e in test])
     truth = np.array([[label in e.labels for label in LABELS] for e in test])
     predicted = np.array([[label in r.labels for label in LABELS] for r in results])
-    # Measured 0.87 (bench/objections.py); the bound leaves room for retraining noise only.
+    # Measured 0.852 (bench/objections.py; 0.869 out of fold on train); the bound leaves room for retraining noise.
     assert _macro_f1(truth, predicted) >= 0.83
     lexicon = ObjectionTagger("lexicon").classify([{"text": e.text, "role": "customer"} for e in test])
     assert _macro_f1(truth, predicted) > _macro_f1(truth, np.array([[label in r.labels for label in LABELS] for r in lexicon]))
@@ -80,7 +80,19 @@ def test_cascade_runs_e5_only_where_stage_one_is_unsure(tagger):
     counting = ObjectionTagger("hybrid", model_dir=REPO / ".dealwise" / "models", embedder="counting-e5")
     texts = [e.text for e in load_examples("test")]
     results = counting.classify([{"text": text, "role": "customer"} for text in texts])
-    assert 0 < len(set(seen)) < 0.6 * len(texts)  # measured: ~35% of the test split goes to e5
+    assert 0 < len(set(seen)) < 0.6 * len(texts)  # measured: ~3% of the test split goes to e5 (budget 5% in CV)
     assert [r.labels for r in results] == [r.labels for r in tagger.classify([{"text": text} for text in texts])]
     confident = counting.classify([{"text": "太贵了，而且我得先问问老板", "role": "customer"}])[0]
     assert confident.labels == ["price", "authority"]
+
+
+def test_later_rounds_stay_away_from_test_lines():
+    """Rounds 2 and 3 were written after the split: none is closer to a test line than round 1's closest pair."""
+    from behavior.objections.overlap import closest_test_similarity
+
+    train, test = load_examples("train"), load_examples("test")
+    closest = closest_test_similarity(train, test)
+    round_one = max(c for e, c in zip(train, closest) if e.round == 1)
+    later = [c for e, c in zip(train, closest) if e.round > 1]
+    assert len(later) > 1500 and max(later) < round_one
+    assert not {e.text for e in train} & {e.text for e in test}
