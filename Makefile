@@ -52,6 +52,7 @@ bench: install
 	$(PY) bench/kb.py
 	$(PY) bench/suggest.py
 	$(PY) bench/live_load.py
+	$(PY) bench/callbacks.py
 
 clean:
 	rm -rf $(VENV) .dealwise

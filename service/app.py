@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from conversation import Conversation
-from service.api.routes import agent, conversations, health, kb, live, objections, pages, reports, suggestions
+from service.api.routes import agent, conversations, health, integrations, kb, live, objections, pages, reports, suggestions
 from service.config import Settings, get_settings
 from service.runtime import Runtime
 from service.worker import JobWorker
@@ -26,7 +26,7 @@ access = logging.getLogger("dealwise.access")
 
 ROUTERS = (
     health.router, conversations.router, objections.router, kb.router, suggestions.router, live.router, reports.router,
-    agent.router, pages.router,
+    agent.router, pages.router, integrations.router,
 )
 
 

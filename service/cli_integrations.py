@@ -1,17 +1,24 @@
-"""`dealwise import wecom-archive`: thin commands over the integrations package."""
+"""`dealwise import wecom-archive` and `dealwise integrations set|show`: thin commands over the integrations package.
+
+Platform credentials are stored encrypted (service/integration_store.py); `show` never prints a secret whole.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from pydantic import BaseModel
 
 from service.cli_common import user_errors, write_atomically
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+M = TypeVar("M", bound=BaseModel)
 
 
 def _file_name(conversation_id: str) -> str:
@@ -60,4 +67,112 @@ def wecom_archive(source: Path, rep_ids: str | None, non_text: str, output: Path
     sys.stdout.flush()
 
 
-COMMANDS = [import_group]
+@click.group("integrations")
+def integrations_group() -> None:
+    """WeCom and DingTalk settings per tenant (callback URLs: /integrations/{wecom|dingtalk}/TENANT/...)."""
+
+
+@integrations_group.group("set")
+def set_group() -> None:
+    """Store a tenant's platform credentials (replacing earlier ones), encrypted at rest."""
+
+
+def _csv(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _settings(kind: type[M], **values: object) -> M:
+    """The settings model, or one readable line per bad option (not pydantic's report)."""
+    from pydantic import ValidationError
+
+    try:
+        return kind(**values)
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            message = problem["msg"].removeprefix("Value error, ")
+            where = "-".join(str(part) for part in problem["loc"]).replace("_", "-")
+            problems.append(f"--{where}: {message}" if where else message)
+        raise click.UsageError("; ".join(problems)) from None
+
+
+def _save(tenant_id: str, credentials: BaseModel) -> None:
+    from service import crud
+    from service.config import get_settings
+    from service.integration_store import fernet, masked, save_settings
+    from service.runtime import Runtime
+
+    settings = get_settings()
+    with Runtime(settings).session() as session:
+        try:
+            save_settings(session, tenant_id, credentials, fernet(settings))
+        except crud.NotFound as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(json.dumps({"tenant_id": tenant_id, **masked(credentials)}, ensure_ascii=False))
+
+
+tenant_option = click.option("--tenant", "tenant_id", required=True, help="Tenant id (dealwise admin create-tenant).")
+token_option = click.option("--token", required=True, help="Callback Token from the admin console.")
+aes_key_option = click.option("--aes-key", required=True, help="Callback EncodingAESKey (43 characters).")
+
+
+@set_group.command("wecom")
+@tenant_option
+@click.option("--corp-id", required=True, help="企业ID (the callbacks' receive id).")
+@click.option("--agent-id", type=click.IntRange(0), required=True, help="The self-built app's AgentId.")
+@click.option("--secret", required=True, help="The app's Secret (for application messages).")
+@token_option
+@aes_key_option
+@click.option("--robot-webhook", default=None, help="Group robot key or webhook URL: prompts go to that group instead.")
+@click.option("--notify", default=None, metavar="a,b", help="User ids that get prompts when a chat names no rep.")
+@user_errors
+def set_wecom(tenant_id: str, corp_id: str, agent_id: int, secret: str, token: str, aes_key: str,
+              robot_webhook: str | None, notify: str | None) -> None:
+    """WeCom self-built app: callbacks at /integrations/wecom/TENANT/callback."""
+    from service.integration_store import WeComSettings
+
+    _save(tenant_id, _settings(WeComSettings, corp_id=corp_id, agent_id=agent_id, secret=secret, token=token, aes_key=aes_key,
+                               robot_webhook=robot_webhook, notify=_csv(notify)))
+
+
+@set_group.command("dingtalk")
+@tenant_option
+@click.option("--app-key", required=True, help="AppKey (the callbacks' receive id unless --owner-key).")
+@click.option("--app-secret", required=True, help="AppSecret (also signs outgoing-robot requests).")
+@token_option
+@aes_key_option
+@click.option("--owner-key", default=None, help="Callback receive id when it is not the app key (the corp id).")
+@click.option("--robot-webhook", default=None, help="Custom group robot access token or webhook URL (needs --robot-secret).")
+@click.option("--robot-secret", default=None, help="The robot's signing secret (SEC…).")
+@user_errors
+def set_dingtalk(tenant_id: str, app_key: str, app_secret: str, token: str, aes_key: str, owner_key: str | None,
+                 robot_webhook: str | None, robot_secret: str | None) -> None:
+    """DingTalk app: events at /integrations/dingtalk/TENANT/callback, outgoing robot at .../robot."""
+    from service.integration_store import DingTalkSettings
+
+    _save(tenant_id, _settings(DingTalkSettings, app_key=app_key, app_secret=app_secret, token=token, aes_key=aes_key,
+                               owner_key=owner_key, robot_webhook=robot_webhook, robot_secret=robot_secret))
+
+
+@integrations_group.command("show")
+@tenant_option
+@user_errors
+def show(tenant_id: str) -> None:
+    """A tenant's platform settings as JSON, secrets masked."""
+    from service.config import get_settings
+    from service.integration_store import fernet, list_settings, masked
+    from service.models import Tenant
+    from service.runtime import Runtime
+
+    settings = get_settings()
+    with Runtime(settings).session() as session:
+        if session.get(Tenant, tenant_id) is None:
+            raise click.ClickException(f"no tenant {tenant_id!r}")
+        stored = list_settings(session, tenant_id, fernet(settings))
+    click.echo(json.dumps(
+        {"tenant_id": tenant_id, "integrations": [{**masked(s.credentials), "updated_at": s.updated_at.isoformat()} for s in stored]},
+        ensure_ascii=False, indent=2,
+    ))
+
+
+COMMANDS = [import_group, integrations_group]

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=500, gt=0, description="Largest accepted upload (recording, document); larger -> 413.")
     job_lease_s: float = Field(default=120, gt=0, description="A job whose worker is silent this long is taken by another worker.")
     webhook_secret: str | None = Field(default=None, description="HMAC-SHA256 key that signs webhook connector bodies.")
+    secret_key: str | None = Field(
+        default=None, description="Encrypts stored platform credentials; default: a key made once in DATA_DIR/secret.key (0600)."
+    )
+    wecom_base_url: str = Field(default="https://qyapi.weixin.qq.com", description="WeCom API base URL (a proxy, or a test stand-in).")
+    dingtalk_base_url: str = Field(default="https://oapi.dingtalk.com", description="DingTalk API base URL.")
+    callback_window_s: float = Field(default=300, gt=0, description="Platform callbacks stamped further from now are replays: 403.")
+    callback_max_kb: int = Field(default=1024, gt=0, description="Largest platform callback body; larger -> 413.")
 
     @property
     def database(self) -> str:

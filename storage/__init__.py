@@ -18,7 +18,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: Modules that declare tables on Base (imported for autogenerate and by the tests of the migrations).
-MODEL_MODULES = ("service.models", "agent.store", "knowledge_base.usage")
+MODEL_MODULES = ("service.models", "agent.store", "knowledge_base.usage", "service.integration_models")
 
 
 class Base(DeclarativeBase):

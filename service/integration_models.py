@@ -1,0 +1,61 @@
+"""The tables behind the WeCom and DingTalk routes (on the shared `storage.Base`).
+
+- `integration_settings`: a tenant's platform credentials, one row per (tenant, platform), stored only as a
+  Fernet token (the database alone never reveals a corp secret or an AES key).
+- `integration_nonces`: nonces of accepted callbacks, kept for the replay window; the unique key makes a
+  replayed nonce fail on insert, in every process at once.
+- `integration_messages`: message ids already taken in; the unique key is what turns a platform's redelivery
+  of the same message into a no-op, across processes. `reply` keeps the robot's answer, so a redelivered
+  robot question gets the same answer without a second suggestion.
+- `integration_chats`: (tenant, platform, chat id) -> the chat Conversation being appended to; the row is
+  also the lock two deliveries to the same chat take, so neither loses the other's message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.models import utcnow
+from storage import Base
+
+
+class IntegrationSettingsRow(Base):
+    __tablename__ = "integration_settings"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    encrypted: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SeenNonce(Base):
+    __tablename__ = "integration_nonces"
+    __table_args__ = (Index("ix_integration_nonces_seen_at", "seen_at"),)
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProcessedMessage(Base):
+    __tablename__ = "integration_messages"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    msg_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+    reply: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ChatLink(Base):
+    __tablename__ = "integration_chats"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))

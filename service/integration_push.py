@@ -1,0 +1,296 @@
+"""After a platform callback has been answered: tag the customer's message, suggest a reply, push it to the rep.
+
+The platforms give a callback 5 s, and tagging, retrieval and a platform API call (with its retries) can take
+longer, so this runs in a push worker process of its own, fed after the message is committed. A process, not a
+thread: tagging and retrieval are Python-heavy, and sharing the interpreter lock with the callback threads
+would add their latency to every callback's. The worker runs at a lower CPU priority, so on a busy machine
+callbacks go first. Jobs for one conversation coalesce: when a customer sends five messages before the worker
+reaches the chat, one prompt answers the chat as it stands. The queue is in memory: a service that dies loses
+prompts not yet pushed, never the messages (they were stored before the callback answered). Push failures are
+logged and written to the tenant's audit log with the platform's error code.
+
+Where prompts go: WeCom: the group robot when one is set, else an application message (message/send) to the
+chat's reps or the configured `notify` users; DingTalk: the signed custom group robot.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+from collections import OrderedDict
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from agent.assist import ActionItem
+from agent.suggest_context import LABEL_NAMES_ZH, language_of, roles
+from conversation import Conversation
+from integrations import IntegrationError, OutgoingMessage, PlatformError, Sender, get_sender
+from integrations.messages import EXTERNAL_PREFIXES
+from service import crud
+from service.config import Settings
+from service.integration_store import DingTalkSettings, Platform, StoredSettings, WeComSettings, fernet, load_settings
+from service.runtime import tenant_collection
+
+if TYPE_CHECKING:
+    from agent.suggest import Suggestion
+    from service.runtime import Runtime
+
+log = logging.getLogger("dealwise.integrations")
+
+MAX_PENDING = 10_000
+_SNIPPET = 300  # characters of a quoted message or suggestion: prompts are read on a phone
+
+
+class PushJob(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tenant_id: str
+    platform: Platform
+    conversation_id: str
+    kind: Literal["suggestion", "summary"] = "suggestion"
+
+
+class ChatSummary(BaseModel):
+    conversation_id: str
+    language: str
+    summary: str
+    objections: list[str]
+    decisions: list[str]
+    next_steps: list[ActionItem]
+
+
+def summarize(conversation_id: str, conversation: Conversation, tagger) -> ChatSummary:
+    """Objections the customer raised and the next steps agreed (the assistant's minutes, without an LLM)."""
+    from agent.assist import minutes
+
+    who = roles(conversation)
+    said = [{"text": s.text, "role": "customer"} for s in conversation.segments if who.get(s.speaker) == "customer" and s.text.strip()]
+    objections: list[str] = []
+    for result in tagger.classify(said) if said else []:
+        objections += [label for label in result.labels if label not in objections]
+    notes = minutes(conversation, tagger=tagger)
+    return ChatSummary(conversation_id=conversation_id, language=notes.language, summary=notes.summary, objections=objections,
+                       decisions=notes.decisions, next_steps=notes.action_items)
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
+
+
+def _label(name: str, zh: bool) -> str:
+    return LABEL_NAMES_ZH.get(name, name) if zh else name
+
+
+def suggestion_message(said: str, labels: list[str], suggestions: list[Suggestion], *, zh: bool, heading: str) -> OutgoingMessage:
+    """A prompt a rep reads on a phone: the customer's words, the objection, up to a few replies."""
+    lines = [f"**{heading}**", f"> {_clip(said)}", ""]
+    if labels:
+        lines.append(("**异议**：" if zh else "**Objection**: ") + ("、" if zh else ", ").join(_label(x, zh) for x in labels))
+    lines.append("**建议回复**" if zh else "**Suggested replies**")
+    lines += [f"{n}. {_clip(s.text)}" for n, s in enumerate(suggestions, start=1)]
+    return OutgoingMessage(title="dealwise 建议回复" if zh else "dealwise suggestion", markdown="\n".join(lines))
+
+
+def summary_message(summary: ChatSummary) -> OutgoingMessage:
+    zh = summary.language.startswith("zh")
+    lines = [f"**{'聊天小结' if zh else 'Chat summary'}**", _clip(summary.summary), ""]
+    if summary.objections:
+        lines.append(("**客户异议**：" if zh else "**Objections**: ") + ("、" if zh else ", ").join(_label(x, zh) for x in summary.objections))
+    if summary.next_steps:
+        lines.append("**下一步**" if zh else "**Next steps**")
+    for item in summary.next_steps:
+        due = "" if not item.due_text else f"（{item.due_text}）" if zh else f" ({item.due_text})"
+        lines.append(f"- {item.owner}: {_clip(item.task)}{due}")
+    return OutgoingMessage(title="dealwise 聊天小结" if zh else "dealwise chat summary", markdown="\n".join(lines))
+
+
+def _last_customer_text(conversation: Conversation) -> str | None:
+    who = roles(conversation)
+    return next((s.text for s in reversed(conversation.segments) if who.get(s.speaker) == "customer" and s.text.strip()), None)
+
+
+def _recipients(credentials: WeComSettings, conversation: Conversation) -> list[str]:
+    reps = [p.speaker for p in conversation.participants if p.role == "rep" and not p.speaker.startswith(EXTERNAL_PREFIXES)]
+    return reps or list(credentials.notify)
+
+
+class Pusher:
+    """The service's handle on its push worker process: `submit` never blocks, `stop` lets the queue drain a while."""
+
+    def __init__(self, settings: Settings):
+        context = multiprocessing.get_context("spawn")  # a clean interpreter: no copied locks or sockets
+        self._jobs = context.Queue(MAX_PENDING)
+        self._process = context.Process(target=_serve, args=(settings, self._jobs, os.getpid()), name="dealwise-push", daemon=True)
+        self._process.start()
+
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def submit(self, job: PushJob) -> None:
+        try:
+            self._jobs.put_nowait(job)
+        except queue.Full:
+            log.warning("push queue full; prompt dropped", extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+
+    def stop(self, timeout: float = 10.0) -> None:
+        try:
+            self._jobs.put(None, timeout=timeout)
+        except queue.Full:
+            pass
+        self._process.join(timeout)
+        if self._process.is_alive():
+            log.warning("push worker still busy after %.0f s; stopped, its queued prompts are lost", timeout)
+            self._process.terminate()
+            self._process.join(timeout)
+        self._jobs.close()
+        self._jobs.join_thread()
+
+
+def _serve(settings: Settings, jobs: multiprocessing.Queue, parent: int) -> None:
+    """The push worker process: below the service's priority, models loaded before the first job."""
+    from service import logs
+    from service.runtime import Runtime
+
+    os.nice(10)
+    logs.configure(settings.log_format)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry access tokens and robot keys
+    worker = PushWorker(Runtime(settings))
+    worker.runtime.tagger  # noqa: B018 - load the models now, not while the first chat waits for its prompt
+    worker.serve(jobs, parent)
+
+
+class PushWorker:
+    """Takes jobs off the queue, one per conversation (the newest), conversations in arrival order; one push each."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self._senders: dict[tuple[str, str], tuple[datetime, Sender]] = {}
+
+    def serve(self, jobs: multiprocessing.Queue, parent: int) -> None:
+        pending: OrderedDict[tuple[str, str], PushJob] = OrderedDict()
+        stopping = False
+        while True:
+            try:
+                job = jobs.get_nowait() if pending or stopping else jobs.get(timeout=1.0)
+            except queue.Empty:
+                if pending:
+                    self._handle_safely(pending.popitem(last=False)[1])
+                elif stopping or os.getppid() != parent:  # drained, or the service died without saying so
+                    break
+                continue
+            if job is None:
+                stopping = True
+            else:
+                pending[(job.conversation_id, job.kind)] = job  # a newer message for a queued chat replaces it in place
+        for _, sender in self._senders.values():
+            sender.close()
+
+    def _handle_safely(self, job: PushJob) -> None:
+        try:
+            self._handle(job)
+        except Exception:  # noqa: BLE001 - one bad job must not stop prompts for every other chat
+            log.exception("push job failed", extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+
+    def _handle(self, job: PushJob) -> None:
+        with self.runtime.session() as session:
+            record = crud.get_conversation(session, job.tenant_id, job.conversation_id)
+            conversation = Conversation.model_validate(record.conversation)
+            stored = load_settings(session, job.tenant_id, job.platform, fernet(self.runtime.settings))
+        if stored is None:
+            log.info("no %s settings any more; prompt dropped", job.platform, extra={"tenant": job.tenant_id})
+            return
+        message = self._summary(job, conversation) if job.kind == "summary" else self._suggestion(job, conversation)
+        if message is not None:
+            self._send(job, stored, conversation, message)
+
+    def _summary(self, job: PushJob, conversation: Conversation) -> OutgoingMessage:
+        return summary_message(summarize(job.conversation_id, conversation, self.runtime.tagger))
+
+    def _suggestion(self, job: PushJob, conversation: Conversation) -> OutgoingMessage | None:
+        from agent.suggest import SuggestError, suggest
+        from knowledge_base import UsageLog
+
+        said = _last_customer_text(conversation)
+        if said is None:
+            return None
+        tagger = self.runtime.tagger
+        labels = list(tagger.classify([{"text": said, "role": "customer"}])[0].labels)
+        try:
+            suggestions = suggest(conversation, kb=self.runtime.knowledge_base(job.tenant_id), tagger=tagger, k=2)
+        except SuggestError as error:
+            log.warning("no suggestion for a chat: %s", error, extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+            return None
+        usage = UsageLog(self.runtime.engine)
+        collection = tenant_collection(self.runtime.settings.kb_collection, job.tenant_id)
+        with self.runtime.session() as session:
+            for suggestion in suggestions:
+                shown = crud.add_suggestion(session, job.tenant_id, job.conversation_id, suggestion.model_dump())
+                for chunk_id in suggestion.citations:
+                    usage.record("shown", chunk_id, objection_type=suggestion.objection_type, conversation_id=job.conversation_id,
+                                 suggestion_id=shown.id, collection=collection, session=session)
+        zh = language_of(conversation) == "zh"
+        chat = conversation.metadata.get("chat_id", "")
+        return suggestion_message(said, labels, suggestions, zh=zh, heading=f"{'客户新消息' if zh else 'Customer wrote'} · {chat}")
+
+    def _send(self, job: PushJob, stored: StoredSettings, conversation: Conversation, message: OutgoingMessage) -> None:
+        credentials = stored.credentials
+        sender = self._sender(job.tenant_id, stored)
+        if sender is None:
+            log.info("no push target configured for %s", job.platform, extra={"tenant": job.tenant_id})
+            return
+        if isinstance(credentials, WeComSettings) and not credentials.robot_webhook:
+            message = message.model_copy(update={"to": _recipients(credentials, conversation)})
+            if not message.to:
+                log.warning("WeCom prompt has no recipient: the chat names no rep and no --notify users are set",
+                            extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+                return
+        try:
+            sender.send(message)
+        except IntegrationError as error:
+            self._failed(job, sender.name, error)
+        else:
+            log.info("pushed %s via %s", job.kind, sender.name, extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+
+    def _sender(self, tenant_id: str, stored: StoredSettings) -> Sender | None:
+        """One sender per tenant and platform, kept while its settings are unchanged (its access token is cached)."""
+        key = (tenant_id, stored.credentials.platform)
+        cached = self._senders.get(key)
+        if cached is not None and cached[0] == stored.updated_at:
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+            del self._senders[key]
+        sender = self._make_sender(stored.credentials)
+        if sender is not None:
+            self._senders[key] = (stored.updated_at, sender)
+        return sender
+
+    def _make_sender(self, credentials: WeComSettings | DingTalkSettings) -> Sender | None:
+        settings = self.runtime.settings
+        if isinstance(credentials, WeComSettings):
+            if credentials.robot_webhook:
+                return get_sender("wecom-robot", key=credentials.robot_webhook, base_url=settings.wecom_base_url)
+            return get_sender("wecom-app", corp_id=credentials.corp_id, corp_secret=credentials.secret,
+                              agent_id=credentials.agent_id, base_url=settings.wecom_base_url)
+        if credentials.robot_webhook:
+            return get_sender("dingtalk-robot", access_token=credentials.robot_webhook, secret=credentials.robot_secret,
+                              base_url=settings.dingtalk_base_url)
+        return None
+
+    def _failed(self, job: PushJob, sender: str, error: IntegrationError) -> None:
+        details = error.to_dict() if isinstance(error, PlatformError) else {"message": str(error)}
+        log.warning("push via %s failed: %s", sender, error, extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+        try:
+            from agent import audit
+            from agent.store import transact
+
+            transact(self.runtime.engine, lambda session: audit.append(
+                session, "failure", actor=f"integrations:{sender}", tenant=job.tenant_id,
+                data={"conversation_id": job.conversation_id, "kind": job.kind, **details}))
+        except Exception:  # noqa: BLE001 - the log line above already tells the story
+            log.exception("could not write the push failure to the audit log", extra={"tenant": job.tenant_id})
