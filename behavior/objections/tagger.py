@@ -9,7 +9,6 @@ pattern layer alone: faster still and less accurate, used where a whole cohort o
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -67,11 +66,6 @@ def hybrid_detector(*, model_dir: Path, embedder: str = "e5", **_) -> Detector:
     from behavior.objections.learned import _signals, load_or_train
     from embeddings import get_embedder
 
-    # The e5 engine's OpenMP threads spin while they wait for each other (the default policy). On 2 cores
-    # shared with other work a descheduled thread stalls the rest, and one e5 call then takes 0.3-4 s
-    # instead of 10-40 ms (measured at load 5-10 on 2 cores); passive waiting keeps it near its CPU cost.
-    # An explicit OMP_WAIT_POLICY wins; this only applies if the engine is loaded after this point.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     embed = get_embedder(embedder).queries
     model = load_or_train(model_dir, embed)
     # One-off start-up costs are paid here, not by the first utterance of a session: jieba's dictionary
