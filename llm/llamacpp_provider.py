@@ -11,6 +11,7 @@ threads at once.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import threading
@@ -39,7 +40,11 @@ def load_llama(model_path: str, n_ctx: int, n_threads: int) -> Any:
         from llama_cpp import Llama
     except ImportError:
         raise LLMUnavailable("the llamacpp provider needs llama-cpp-python (pip install llama-cpp-python==0.3.36)") from None
-    return Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
+    model = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
+    # Freed while the interpreter is still whole: llama-cpp-python's own __del__ runs at teardown, after
+    # the module globals it needs are gone, and prints a TypeError traceback on every exit.
+    atexit.register(model.close)
+    return model
 
 
 class ChatLlamaCpp(BaseChatModel):
