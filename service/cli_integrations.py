@@ -144,14 +144,17 @@ def set_wecom(tenant_id: str, corp_id: str, agent_id: int, secret: str, token: s
 @click.option("--owner-key", default=None, help="Callback receive id when it is not the app key (the corp id).")
 @click.option("--robot-webhook", default=None, help="Custom group robot access token or webhook URL (needs --robot-secret).")
 @click.option("--robot-secret", default=None, help="The robot's signing secret (SEC…).")
+@click.option("--agent-id", type=click.IntRange(0), default=None, help="The app's AgentId: prompts also go to reps as work notifications.")
+@click.option("--notify", default=None, metavar="a,b", help="User ids that get work notifications when a chat names no rep.")
 @user_errors
 def set_dingtalk(tenant_id: str, app_key: str, app_secret: str, token: str, aes_key: str, owner_key: str | None,
-                 robot_webhook: str | None, robot_secret: str | None) -> None:
+                 robot_webhook: str | None, robot_secret: str | None, agent_id: int | None, notify: str | None) -> None:
     """DingTalk app: events at /integrations/dingtalk/TENANT/callback, outgoing robot at .../robot."""
     from service.integration_store import DingTalkSettings
 
     _save(tenant_id, _settings(DingTalkSettings, app_key=app_key, app_secret=app_secret, token=token, aes_key=aes_key,
-                               owner_key=owner_key, robot_webhook=robot_webhook, robot_secret=robot_secret))
+                               owner_key=owner_key, robot_webhook=robot_webhook, robot_secret=robot_secret, agent_id=agent_id,
+                               notify=_csv(notify)))
 
 
 @integrations_group.command("show")

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     dingtalk_base_url: str = Field(default="https://oapi.dingtalk.com", description="DingTalk API base URL.")
     callback_window_s: float = Field(default=300, gt=0, description="Platform callbacks stamped further from now are replays: 403.")
     callback_max_kb: int = Field(default=1024, gt=0, description="Largest platform callback body; larger -> 413.")
+    chat_quiet_s: float = Field(
+        default=1800, ge=0, description="A WeCom/DingTalk chat silent this long gets its summary pushed to the rep(s) once; 0 = never."
+    )
 
     @property
     def database(self) -> str:

@@ -9,6 +9,11 @@
   robot question gets the same answer without a second suggestion.
 - `integration_chats`: (tenant, platform, chat id) -> the chat Conversation being appended to; the row is
   also the lock two deliveries to the same chat take, so neither loses the other's message.
+  `last_unsummarized_at` is when the newest message no pushed summary covers arrived (NULL once a summary
+  went out): the quiet-chat summaries are due where it is older than DEALWISE_CHAT_QUIET_S, and a push
+  process claims one by setting it back to NULL in a conditional UPDATE, so several processes (and
+  restarts) push each summary once. Indexed, as the check runs every minute and must only touch chats
+  with something new.
 """
 
 from __future__ import annotations
@@ -54,8 +59,10 @@ class ProcessedMessage(Base):
 
 class ChatLink(Base):
     __tablename__ = "integration_chats"
+    __table_args__ = (Index("ix_integration_chats_last_unsummarized_at", "last_unsummarized_at"),)
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    last_unsummarized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

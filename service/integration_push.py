@@ -10,7 +10,14 @@ prompts not yet pushed, never the messages (they were stored before the callback
 logged and written to the tenant's audit log with the platform's error code.
 
 Where prompts go: WeCom: the group robot when one is set, else an application message (message/send) to the
-chat's reps or the configured `notify` users; DingTalk: the signed custom group robot.
+chat's reps or the configured `notify` users; DingTalk: the signed custom group robot when one is set, and
+also a work notification (工作通知, asyncsend_v2) to the chat's reps or the `notify` users when the app's agent
+id is set (the robot speaks to a team group, the notification to the rep in person, so both go out).
+
+Summaries: on demand (the summarize route queues a job), and once a chat has gone quiet for
+DEALWISE_CHAT_QUIET_S: the worker checks the database every min(60, quiet/4) s and claims the due chats there
+(integration_store.claim_quiet_chats), so the state survives restarts and, with several server processes,
+each summary is pushed by one of them.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import time
 from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -32,7 +40,15 @@ from integrations import IntegrationError, OutgoingMessage, PlatformError, Sende
 from integrations.messages import EXTERNAL_PREFIXES
 from service import crud
 from service.config import Settings
-from service.integration_store import DingTalkSettings, Platform, StoredSettings, WeComSettings, fernet, load_settings
+from service.integration_store import (
+    DingTalkSettings,
+    Platform,
+    StoredSettings,
+    WeComSettings,
+    claim_quiet_chats,
+    fernet,
+    load_settings,
+)
 from service.runtime import tenant_collection
 
 if TYPE_CHECKING:
@@ -42,6 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("dealwise.integrations")
 
 MAX_PENDING = 10_000
+_ADDRESSED = frozenset({"wecom-app", "dingtalk-notice"})  # senders that need user ids in OutgoingMessage.to
 _SNIPPET = 300  # characters of a quoted message or suggestion: prompts are read on a phone
 
 
@@ -114,9 +131,17 @@ def _last_customer_text(conversation: Conversation) -> str | None:
     return next((s.text for s in reversed(conversation.segments) if who.get(s.speaker) == "customer" and s.text.strip()), None)
 
 
-def _recipients(credentials: WeComSettings, conversation: Conversation) -> list[str]:
-    reps = [p.speaker for p in conversation.participants if p.role == "rep" and not p.speaker.startswith(EXTERNAL_PREFIXES)]
+def _recipients(credentials: WeComSettings | DingTalkSettings, conversation: Conversation) -> list[str]:
+    """The chat's reps, else the configured `notify` users. WeCom external ids (wo…/wm…) are never users of the
+    corp; DingTalk user ids are chosen by admins and may start with anything, so there the role alone decides."""
+    external = EXTERNAL_PREFIXES if isinstance(credentials, WeComSettings) else ()
+    reps = [p.speaker for p in conversation.participants if p.role == "rep" and not p.speaker.startswith(external)]
     return reps or list(credentials.notify)
+
+
+def quiet_check_every(quiet_s: float) -> float:
+    """How often the worker looks for quiet chats: a summary is at most a quarter of the quiet time late."""
+    return min(60.0, quiet_s / 4)
 
 
 class Pusher:
@@ -169,14 +194,23 @@ class PushWorker:
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self._senders: dict[tuple[str, str], tuple[datetime, Sender]] = {}
+        self._senders: dict[tuple[str, str], tuple[datetime, list[Sender]]] = {}
 
     def serve(self, jobs: multiprocessing.Queue, parent: int) -> None:
         pending: OrderedDict[tuple[str, str], PushJob] = OrderedDict()
         stopping = False
+        quiet_s = self.runtime.settings.chat_quiet_s
+        next_check = time.monotonic()
         while True:
+            wait = 1.0
+            if quiet_s and not stopping:
+                if time.monotonic() >= next_check:
+                    for due in self.quiet_summaries():
+                        pending[(due.conversation_id, due.kind)] = due
+                    next_check = time.monotonic() + quiet_check_every(quiet_s)
+                wait = min(wait, max(0.0, next_check - time.monotonic()))
             try:
-                job = jobs.get_nowait() if pending or stopping else jobs.get(timeout=1.0)
+                job = jobs.get_nowait() if pending or stopping else jobs.get(timeout=wait)
             except queue.Empty:
                 if pending:
                     self._handle_safely(pending.popitem(last=False)[1])
@@ -187,8 +221,19 @@ class PushWorker:
                 stopping = True
             else:
                 pending[(job.conversation_id, job.kind)] = job  # a newer message for a queued chat replaces it in place
-        for _, sender in self._senders.values():
-            sender.close()
+        for _, senders in self._senders.values():
+            for sender in senders:
+                sender.close()
+
+    def quiet_summaries(self) -> list[PushJob]:
+        """Summary jobs for the chats this process claimed as quiet; none when the database cannot be read now."""
+        try:
+            with self.runtime.session() as session:
+                claimed = claim_quiet_chats(session, self.runtime.settings.chat_quiet_s)
+        except Exception:  # noqa: BLE001 - a busy or unreachable database: the next check tries again
+            log.exception("quiet-chat check failed")
+            return []
+        return [PushJob(tenant_id=c.tenant_id, platform=c.platform, conversation_id=c.conversation_id, kind="summary") for c in claimed]
 
     def _handle_safely(self, job: PushJob) -> None:
         try:
@@ -238,49 +283,56 @@ class PushWorker:
         return suggestion_message(said, labels, suggestions, zh=zh, heading=f"{'客户新消息' if zh else 'Customer wrote'} · {chat}")
 
     def _send(self, job: PushJob, stored: StoredSettings, conversation: Conversation, message: OutgoingMessage) -> None:
-        credentials = stored.credentials
-        sender = self._sender(job.tenant_id, stored)
-        if sender is None:
+        """To every target of the platform; one target failing (logged and audited) does not keep it from the others."""
+        senders = self._senders_for(job.tenant_id, stored)
+        if not senders:
             log.info("no push target configured for %s", job.platform, extra={"tenant": job.tenant_id})
             return
-        if isinstance(credentials, WeComSettings) and not credentials.robot_webhook:
-            message = message.model_copy(update={"to": _recipients(credentials, conversation)})
-            if not message.to:
-                log.warning("WeCom prompt has no recipient: the chat names no rep and no --notify users are set",
-                            extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
-                return
-        try:
-            sender.send(message)
-        except IntegrationError as error:
-            self._failed(job, sender.name, error)
-        else:
-            log.info("pushed %s via %s", job.kind, sender.name, extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+        for sender in senders:
+            addressed = message
+            if sender.name in _ADDRESSED:
+                addressed = message.model_copy(update={"to": _recipients(stored.credentials, conversation)})
+                if not addressed.to:
+                    log.warning("%s prompt has no recipient: the chat names no rep and no --notify users are set", sender.name,
+                                extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+                    continue
+            try:
+                sender.send(addressed)
+            except IntegrationError as error:
+                self._failed(job, sender.name, error)
+            else:
+                log.info("pushed %s via %s", job.kind, sender.name, extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
 
-    def _sender(self, tenant_id: str, stored: StoredSettings) -> Sender | None:
-        """One sender per tenant and platform, kept while its settings are unchanged (its access token is cached)."""
+    def _senders_for(self, tenant_id: str, stored: StoredSettings) -> list[Sender]:
+        """The senders of a tenant's platform, kept while its settings are unchanged (their access tokens are cached)."""
         key = (tenant_id, stored.credentials.platform)
         cached = self._senders.get(key)
         if cached is not None and cached[0] == stored.updated_at:
             return cached[1]
         if cached is not None:
-            cached[1].close()
+            for sender in cached[1]:
+                sender.close()
             del self._senders[key]
-        sender = self._make_sender(stored.credentials)
-        if sender is not None:
-            self._senders[key] = (stored.updated_at, sender)
-        return sender
+        senders = self._make_senders(stored.credentials)
+        if senders:
+            self._senders[key] = (stored.updated_at, senders)
+        return senders
 
-    def _make_sender(self, credentials: WeComSettings | DingTalkSettings) -> Sender | None:
+    def _make_senders(self, credentials: WeComSettings | DingTalkSettings) -> list[Sender]:
         settings = self.runtime.settings
         if isinstance(credentials, WeComSettings):
             if credentials.robot_webhook:
-                return get_sender("wecom-robot", key=credentials.robot_webhook, base_url=settings.wecom_base_url)
-            return get_sender("wecom-app", corp_id=credentials.corp_id, corp_secret=credentials.secret,
-                              agent_id=credentials.agent_id, base_url=settings.wecom_base_url)
+                return [get_sender("wecom-robot", key=credentials.robot_webhook, base_url=settings.wecom_base_url)]
+            return [get_sender("wecom-app", corp_id=credentials.corp_id, corp_secret=credentials.secret,
+                               agent_id=credentials.agent_id, base_url=settings.wecom_base_url)]
+        senders = []
         if credentials.robot_webhook:
-            return get_sender("dingtalk-robot", access_token=credentials.robot_webhook, secret=credentials.robot_secret,
-                              base_url=settings.dingtalk_base_url)
-        return None
+            senders.append(get_sender("dingtalk-robot", access_token=credentials.robot_webhook, secret=credentials.robot_secret,
+                                      base_url=settings.dingtalk_base_url))
+        if credentials.agent_id is not None:
+            senders.append(get_sender("dingtalk-notice", app_key=credentials.app_key, app_secret=credentials.app_secret,
+                                      agent_id=credentials.agent_id, base_url=settings.dingtalk_base_url))
+        return senders
 
     def _failed(self, job: PushJob, sender: str, error: IntegrationError) -> None:
         details = error.to_dict() if isinstance(error, PlatformError) else {"message": str(error)}

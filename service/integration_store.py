@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -69,11 +69,15 @@ class DingTalkSettings(BaseModel):
     owner_key: str | None = Field(default=None, description="Callback receive id when it is not the app key (a corp id).")
     robot_webhook: str | None = Field(default=None, description="Custom group robot access token or webhook URL.")
     robot_secret: str | None = Field(default=None, description="The robot's 加签 secret (SEC…).")
+    agent_id: int | None = Field(default=None, ge=0, description="The app's AgentId: prompts also go to reps as work notifications.")
+    notify: list[str] = Field(default_factory=list, description="User ids that get work notifications when a chat names no rep.")
 
     @model_validator(mode="after")
     def _signed_robot(self) -> DingTalkSettings:
         if self.robot_webhook and not self.robot_secret:
             raise ValueError("a DingTalk robot webhook needs its signing secret (--robot-secret SEC…): unsigned robots are not used")
+        if self.notify and self.agent_id is None:
+            raise ValueError("--notify users get work notifications, which are sent as the app: set its --agent-id too")
         return self
 
     def crypto(self) -> DingTalkCrypto:
@@ -243,6 +247,7 @@ def _append_to_chat(session: Session, tenant_id: str, message: IncomingMessage) 
         link.conversation_id = record.id
     else:
         record.conversation = data
+    link.last_unsummarized_at = utcnow()  # arrival time, one clock for the quiet check (platform clocks drift)
     return record.id
 
 
@@ -258,3 +263,54 @@ def remember_reply(session: Session, tenant_id: str, message: IncomingMessage, r
                    chat_id=message.chat_id, reply=reply, created_at=utcnow()):
         return reply
     return stored_reply(session, tenant_id, message.platform, message.msg_id) or reply
+
+
+# --- quiet-chat summaries ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuietChat:
+    tenant_id: str
+    platform: Platform
+    conversation_id: str
+
+
+def claim_quiet_chats(session: Session, quiet_s: float, limit: int = 100) -> list[QuietChat]:
+    """Chats silent for `quiet_s` whose newest message no summary covers yet, each claimed for this caller only.
+
+    A read first, so the periodic check writes nothing while no chat is due. Each claim is an UPDATE that
+    clears `last_unsummarized_at` only while it is still older than the cutoff: of two processes claiming
+    the same chat, the second matches no row (PostgreSQL re-checks the condition once the first commits;
+    SQLite has one writer), and a message that arrived since the read makes the chat not quiet. Rows are
+    claimed in key order, so two claimers lock shared rows in the same order and never deadlock. The caller
+    commits before pushing; a push lost to a crash after that is not retried (a summary at most once).
+    """
+    cutoff = utcnow() - timedelta(seconds=quiet_s)
+    due = session.execute(
+        select(ChatLink.tenant_id, ChatLink.platform, ChatLink.chat_id, ChatLink.conversation_id)
+        .where(ChatLink.last_unsummarized_at < cutoff, ChatLink.conversation_id.is_not(None))
+        .order_by(ChatLink.last_unsummarized_at)
+        .limit(limit)
+    ).all()
+    claimed = []
+    for tenant_id, platform, chat_id, conversation_id in sorted(due):
+        taken = session.execute(
+            update(ChatLink)
+            .where(ChatLink.tenant_id == tenant_id, ChatLink.platform == platform, ChatLink.chat_id == chat_id,
+                   ChatLink.last_unsummarized_at < cutoff)
+            .values(last_unsummarized_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:
+            claimed.append(QuietChat(tenant_id, platform, conversation_id))
+    return claimed
+
+
+def mark_summarized(session: Session, tenant_id: str, conversation_id: str) -> None:
+    """A summary pushed on demand covers the chat as it stands: no quiet-chat summary of the same messages."""
+    session.execute(
+        update(ChatLink)
+        .where(ChatLink.tenant_id == tenant_id, ChatLink.conversation_id == conversation_id)
+        .values(last_unsummarized_at=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
 from api_server import REPO, PostgresDatabase, Server, postgres_unavailable_reason  # noqa: E402
 
 PLAYBOOK = REPO / "examples" / "kb" / "objections_zh.md"
+DINGTALK_AGENT_ID = 3000001
 PUSH_WAIT_S = 600  # the first push loads the tagger (training it, when no other test has yet) in the push worker
 
 
@@ -91,7 +92,7 @@ def tenant(server):
     assert wecom.returncode == 0, wecom.stderr
     dingtalk = server.cli("integrations", "set", "dingtalk", "--tenant", tenant.id, "--app-key", APP_KEY, "--app-secret", APP_SECRET,
                           "--token", DINGTALK_TOKEN, "--aes-key", DINGTALK_AES_KEY, "--robot-webhook", ROBOT_TOKEN,
-                          "--robot-secret", ROBOT_SECRET)
+                          "--robot-secret", ROBOT_SECRET, "--agent-id", str(DINGTALK_AGENT_ID), "--notify", "staff-lead")
     assert dingtalk.returncode == 0, dingtalk.stderr
     return tenant
 
@@ -120,11 +121,18 @@ def test_cli_shows_settings_masked(server, tenant):
     assert shown.returncode == 0, shown.stderr
     settings = {s["platform"]: s for s in json.loads(shown.stdout)["integrations"]}
     assert settings["wecom"]["corp_id"] == CORP_ID and settings["dingtalk"]["app_key"] == APP_KEY
+    assert settings["dingtalk"]["agent_id"] == DINGTALK_AGENT_ID and settings["dingtalk"]["notify"] == ["staff-lead"]
     for secret in (CORP_SECRET, WECOM_TOKEN, WECOM_AES_KEY, APP_SECRET, DINGTALK_AES_KEY, ROBOT_SECRET, ROBOT_TOKEN):
         assert secret not in shown.stdout
     if "DEALWISE_DATABASE_URL" not in server.env:  # encrypted at rest: the secret is nowhere in the SQLite files
         for path in server.data_dir.glob("dealwise.db*"):
             assert CORP_SECRET.encode() not in path.read_bytes()
+
+
+def test_cli_refuses_work_notification_users_without_an_agent_id(server, tenant):
+    refused = server.cli("integrations", "set", "dingtalk", "--tenant", tenant.id, "--app-key", APP_KEY, "--app-secret", APP_SECRET,
+                         "--token", DINGTALK_TOKEN, "--aes-key", DINGTALK_AES_KEY, "--notify", "staff-lead")
+    assert refused.returncode == 2 and "--agent-id" in refused.stderr  # a usage error; the stored settings are unchanged
 
 
 def test_wecom_url_verification_echoes(server, tenant):
@@ -238,6 +246,25 @@ def test_dingtalk_check_url_and_customer_message(server, tenant, standin):
     assert httpx.post(f"{server.url}/integrations/dingtalk/{tenant.id}/callback", params=params, content=body).status_code == 403  # replay
     params, _ = dingtalk_post({"EventType": "check_url"}, APP_KEY)
     assert httpx.post(f"{server.url}/integrations/dingtalk/{tenant.id}/callback", params=params, content=b"[1,").status_code == 400
+
+
+def test_dingtalk_customer_message_is_a_work_notification_to_the_chats_rep(server, tenant, standin):
+    url = f"{server.url}/integrations/dingtalk/{tenant.id}/callback"
+    rep_said = robot_message("李总您好，方案已发您", "msgDing0101", "cidGroupNotice", staff_id="staff-wang", nick="王销售")
+    customer_said = robot_message("这个价格超出我们预算了", "msgDing0102", "cidGroupNotice", nick="李总")
+    for said in (rep_said, customer_said):
+        params, body = dingtalk_post(said, APP_KEY)
+        assert httpx.post(url, params=params, content=body).status_code == 200
+
+    notice = wait_for(lambda: pushes(standin, "/topapi/message/corpconversation/asyncsend_v2", "超出我们预算"))[0]
+    assert notice["query"]["access_token"].startswith("dingtalk-token-")  # fetched with the app key and secret (gettoken)
+    body = notice["body"]
+    assert body["agent_id"] == DINGTALK_AGENT_ID and body["userid_list"] == "staff-wang"  # the chat's rep, not --notify
+    assert body["msg"]["msgtype"] == "markdown" and "建议回复" in body["msg"]["markdown"]["text"]
+    assert wait_for(lambda: pushes(standin, "/robot/send", "超出我们预算"))  # the group robot still gets it
+    # a chat without a rep goes to the --notify users (the customer message of the earlier DingTalk test)
+    assert wait_for(lambda: pushes(standin, "/topapi/message/corpconversation/asyncsend_v2", "价格能不能再便宜点"))[0][
+        "body"]["userid_list"] == "staff-lead"
 
 
 def test_dingtalk_robot_answers_with_a_suggestion(server, tenant):

@@ -45,6 +45,7 @@ from service.integration_store import (
     any_configured,
     fernet,
     load_settings,
+    mark_summarized,
     remember_reply,
     stored_reply,
     take_message,
@@ -343,7 +344,7 @@ async def dingtalk_robot(tenant_id: str, request: Request) -> Response:
     return Response(await run_in_threadpool(handle), media_type="application/json")
 
 
-# --- summaries on demand -------------------------------------------------------------------------------------------
+# --- summaries on demand (quiet chats are summarized by the push worker on its own) --------------------------------
 
 
 class SummarizeRequest(BaseModel):
@@ -365,5 +366,6 @@ def summarize_chat(
         platform = conversation.metadata.get("platform")
         if platform not in ("wecom", "dingtalk"):
             raise HTTPException(status.HTTP_409_CONFLICT, "only a WeCom or DingTalk chat can be pushed back to its platform")
+        mark_summarized(session, caller.tenant_id, record.id)  # the quiet-chat summary would repeat this one
         pusher(request.app).submit(PushJob(tenant_id=caller.tenant_id, platform=platform, conversation_id=record.id, kind="summary"))
     return summary
