@@ -21,7 +21,7 @@ from platform_sender import DINGTALK_AES_KEY, DINGTALK_TOKEN, WECOM_AES_KEY, WEC
 from platform_standin import APP_KEY, APP_SECRET, CORP_ID, CORP_SECRET, PlatformStandIn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
-from api_server import PostgresDatabase, Server, postgres_unavailable_reason  # noqa: E402
+from api_server import Server, running_server  # noqa: E402
 
 SENDERS, PER_SENDER = 20, 50
 BOUND_S = 240  # measured 17 s on 2 cores shared with other work; the bound catches a lock-up, not a slow machine
@@ -29,21 +29,10 @@ BOUND_S = 240  # measured 17 s on 2 cores shared with other work; the bound catc
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def server(request, tmp_path):
-    database = None
-    if request.param == "postgres":
-        reason = postgres_unavailable_reason()
-        if reason:
-            pytest.skip(reason)
-        database = PostgresDatabase()
-    with PlatformStandIn() as standin:
-        server = Server(tmp_path, database.url if database else None, wecom_base_url=standin.base_url,
-                        dingtalk_base_url=standin.base_url)
-        try:
-            yield server.start()
-        finally:
-            server.stop()
-            if database:
-                database.drop()
+    with PlatformStandIn() as standin, running_server(
+        request.param, tmp_path, wecom_base_url=standin.base_url, dingtalk_base_url=standin.base_url
+    ) as server:
+        yield server
 
 
 def _send(server: Server, tenant_id: str, sender: int, results: Counter, expected: dict[str, list[str]]) -> None:

@@ -30,7 +30,7 @@ from platform_standin import APP_KEY, APP_SECRET, CORP_ID, CORP_SECRET, ROBOT_SE
 from integrations import DingTalkCrypto, WeComCrypto
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
-from api_server import REPO, PostgresDatabase, Server, postgres_unavailable_reason  # noqa: E402
+from api_server import REPO, running_server  # noqa: E402
 
 PLAYBOOK = REPO / "examples" / "kb" / "objections_zh.md"
 DINGTALK_AGENT_ID = 3000001
@@ -54,21 +54,11 @@ def wait_for(predicate, timeout: float = PUSH_WAIT_S):
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def servers(request, tmp_path_factory):
     """The service and its own platform stand-in (pushes of one database's run never mix with the other's)."""
-    database = None
-    if request.param == "postgres":
-        reason = postgres_unavailable_reason()
-        if reason:
-            pytest.skip(reason)
-        database = PostgresDatabase()
-    with PlatformStandIn() as standin:
-        server = Server(tmp_path_factory.mktemp(f"integrations-{request.param}"), database.url if database else None,
-                        wecom_base_url=standin.base_url, dingtalk_base_url=standin.base_url, callback_max_kb="64")
-        try:
-            yield server.start(), standin
-        finally:
-            server.stop()
-            if database:
-                database.drop()
+    with PlatformStandIn() as standin, running_server(
+        request.param, tmp_path_factory.mktemp(f"integrations-{request.param}"),
+        wecom_base_url=standin.base_url, dingtalk_base_url=standin.base_url, callback_max_kb="64",
+    ) as server:
+        yield server, standin
 
 
 @pytest.fixture(scope="module")

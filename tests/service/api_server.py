@@ -14,9 +14,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from postgres import PostgresDatabase, postgres_unavailable_reason  # noqa: F401 - re-exported for the API tests
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,3 +102,22 @@ class Tenant:
     def client(self, role: str = "admin") -> httpx.Client:
         key = self.admin_key if role == "admin" else self.key(role)
         return httpx.Client(base_url=self.server.url, headers={"Authorization": f"Bearer {key}"}, timeout=300)
+
+
+@contextmanager
+def running_server(database: str, data_dir: Path, **settings: str) -> Iterator[Server]:
+    """A started server on "sqlite" (in its data dir) or "postgres" (a fresh database, dropped afterwards;
+    the test is skipped, saying why, where no PostgreSQL is reachable)."""
+    postgres = None
+    if database == "postgres":
+        reason = postgres_unavailable_reason()
+        if reason:
+            pytest.skip(reason)
+        postgres = PostgresDatabase()
+    server = Server(data_dir, postgres.url if postgres else None, **settings)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        if postgres:
+            postgres.drop()

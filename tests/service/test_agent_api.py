@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from api_server import REPO, PostgresDatabase, Server, postgres_unavailable_reason
+from api_server import REPO, running_server
 
 CALL_ZH = json.loads((REPO / "tests" / "behavior" / "data" / "call_zh.json").read_text(encoding="utf-8"))
 NEEDS_APPROVAL = json.loads((REPO / "examples" / "deals" / "needs_approval.json").read_text(encoding="utf-8"))
@@ -14,19 +14,8 @@ NEEDS_APPROVAL = json.loads((REPO / "examples" / "deals" / "needs_approval.json"
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def server(request, tmp_path_factory):
-    database = None
-    if request.param == "postgres":
-        reason = postgres_unavailable_reason()
-        if reason:
-            pytest.skip(reason)
-        database = PostgresDatabase()
-    server = Server(tmp_path_factory.mktemp(f"agent-{request.param}"), database.url if database else None)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-        if database:
-            database.drop()
+    with running_server(request.param, tmp_path_factory.mktemp(f"agent-{request.param}")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_server import REPO, PostgresDatabase, Server, postgres_unavailable_reason
+from api_server import REPO, running_server
 
 CALL_ZH = json.loads((REPO / "tests" / "behavior" / "data" / "call_zh.json").read_text(encoding="utf-8"))
 JFK = REPO.parent / "shared" / "data" / "speech" / "jfk.flac"
@@ -18,19 +18,8 @@ PHONE, ID_CARD = "13912345678", "11010519491231002X"
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def server(request, tmp_path_factory):
-    database = None
-    if request.param == "postgres":
-        reason = postgres_unavailable_reason()
-        if reason:
-            pytest.skip(reason)
-        database = PostgresDatabase()
-    server = Server(tmp_path_factory.mktemp(request.param), database.url if database else None, max_upload_mb="2")
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-        if database:
-            database.drop()
+    with running_server(request.param, tmp_path_factory.mktemp(request.param), max_upload_mb="2") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -98,7 +98,8 @@ def signed_in(browser: Browser, server: Server) -> Iterator[Callable[[str], Brow
         page.goto(f"{server.url}/app?next={landing}")
         page.fill("#api-key", key)
         page.click("#login-submit")
-        page.wait_for_url(f"**{landing}")
+        # by path: a glob "**/app/live" would also match the sign-in URL /app?next=/app/live itself
+        page.wait_for_url(lambda url: urlsplit(url).path == landing)
         return browsing
 
     yield sign_in

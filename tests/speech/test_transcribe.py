@@ -20,8 +20,9 @@ def test_mandarin_clip_is_exact_and_simplified(shared_speech, engine_config):
     conversation = run(shared_speech / "zh_welcome.wav", engine_config)
     text = text_of(conversation)
     assert conversation.language == "zh"
-    # measured CER 0.0 (see the issue note); 0.1 allows two characters of drift across versions
-    assert cer(ZH_WELCOME_TEXT, text) <= 0.1, text
+    # measured CER 0.0 with the dependencies of 2026-11; a fresh install on 2026-12-01 hears 语音 as 运营
+    # (the same with the older code, so a dependency's numerics): at most two wrong characters of 19
+    assert cer(ZH_WELCOME_TEXT, text) * len(ZH_WELCOME_TEXT) <= 2, text
     assert opencc.OpenCC("t2s").convert(text) == text  # nothing left in Traditional characters
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,12 +13,12 @@ from pydantic import BaseModel
 from conversation import ConversationError, parse_conversation
 from service import crud
 from service.api.deps import CallerDep, RuntimeDep, SessionDep
+from service.api.uploads import receive_upload
 from service.models import ConversationRecord
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus", ".amr", ".webm", ".mp4"}
-_CHUNK = 1 << 20
 
 
 class ConversationOut(BaseModel):
@@ -128,37 +125,14 @@ async def create_conversation(request: Request, caller: CallerDep, session: Sess
 
 
 async def _accept_audio(request: Request, caller: crud.Principal, session, runtime) -> Any:
-    limit = int(runtime.settings.max_upload_mb * 1024 * 1024)
-    if int(request.headers.get("content-length") or 0) > limit + _CHUNK:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"upload larger than {runtime.settings.max_upload_mb:g} MB")
-    form = await request.form()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "multipart field 'file' (the recording) is missing")
-    suffix = Path(upload.filename or "").suffix.lower()
-    if suffix not in AUDIO_SUFFIXES:
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"not a recording type dealwise reads: {suffix or 'no extension'} (use {', '.join(sorted(AUDIO_SUFFIXES))})")
-    params = _job_params(form)
-    uploads = runtime.settings.data_dir / "uploads" / caller.tenant_id
-    uploads.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    fd, tmp = tempfile.mkstemp(prefix=".upload.", dir=uploads)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := await upload.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"upload larger than {runtime.settings.max_upload_mb:g} MB")
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the uploaded file is empty")
-        final = uploads / f"{digest.hexdigest()}{suffix}"
-        os.replace(tmp, final)  # atomic: a job never sees half a file
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    job = crud.enqueue_job(session, caller.tenant_id, "transcribe", str(final), digest.hexdigest(), params)
+    def name_of(filename: str, sha256: str) -> str:
+        return sha256 + Path(filename).suffix.lower()  # the same audio twice is one file
+
+    upload = await receive_upload(
+        request, runtime, runtime.settings.data_dir / "uploads" / caller.tenant_id, what="recording", suffixes=AUDIO_SUFFIXES, name_of=name_of
+    )
+    params = _job_params(upload.form)
+    job = crud.enqueue_job(session, caller.tenant_id, "transcribe", str(upload.path), upload.sha256, params)
     session.commit()
     runtime_worker = getattr(request.app.state, "worker", None)
     if runtime_worker is not None:

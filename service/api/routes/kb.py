@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -13,10 +12,10 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from service.api.deps import CallerDep, RuntimeDep, require
+from service.api.uploads import receive_upload
 from service.runtime import tenant_collection
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
-_CHUNK = 1 << 20
 _SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
@@ -60,32 +59,15 @@ async def upload_document(request: Request, caller: CallerDep, runtime: RuntimeD
 
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "upload the document as multipart/form-data field 'file'")
-    limit = int(runtime.settings.max_upload_mb * 1024 * 1024)
-    if int(request.headers.get("content-length") or 0) > limit + _CHUNK:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"upload larger than {runtime.settings.max_upload_mb:g} MB")
-    form = await request.form()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "multipart field 'file' (the document) is missing")
-    name = _SAFE_NAME.sub("_", Path(upload.filename or "document").name).strip("._") or "document"
-    if Path(name).suffix.lower() not in supported_suffixes():
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"unsupported document type {Path(name).suffix or '(none)'}; use {', '.join(sorted(supported_suffixes()))}")
-    folder = runtime.settings.data_dir / "documents" / caller.tenant_id
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".upload.", dir=folder)
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := await upload.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"upload larger than {runtime.settings.max_upload_mb:g} MB")
-                out.write(chunk)
-        final = folder / name
-        os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def name_of(filename: str, _sha256: str) -> str:
+        # the document's own name: a new version of it replaces the old one's chunks
+        return _SAFE_NAME.sub("_", Path(filename or "document").name).strip("._") or "document"
+
+    upload = await receive_upload(
+        request, runtime, runtime.settings.data_dir / "documents" / caller.tenant_id, what="document", suffixes=supported_suffixes(), name_of=name_of
+    )
+    final, name = upload.path, upload.path.name
     import anyio
 
     report = await anyio.to_thread.run_sync(lambda: runtime.knowledge_base(caller.tenant_id).ingest([final]))
