@@ -1,7 +1,8 @@
 """Live assist under load: concurrent WebSocket sessions against a real `dealwise serve` on loopback.
 
 Text path: each session plays a sales chat at a conversational pace (one turn every `--interval`
-seconds, rep and customer alternating; the customer's lines are objections in Chinese and English).
+seconds, rep and customer alternating; the customer's lines are the objection lines of the labelled
+dataset, Chinese and English, each sent once).
 Latency per customer turn = from sending the turn to receiving its first `suggestion` event, measured
 by the client, so it includes the loopback round trip and the server's queueing. Session counts are
 raised step by step (`--sessions 10,25,50,...`) until p95 passes the target (150 ms); the largest
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -52,16 +55,17 @@ REP_LINES = [
     "Thanks for taking the time. How do you handle expense approvals today?",
     "Got it. What happens when a receipt goes missing?",
 ]
-CUSTOMER_LINES = [
-    "你们这个价格太贵了，我们预算不够。",
-    "我们再考虑考虑吧，回头再说。",
-    "我们现在用的是钉钉，感觉也够用了。",
-    "这个得我们老板拍板，我做不了主。",
-    "Honestly this is way over our budget for this year.",
-    "Let me think about it and get back to you.",
-    "We're already using Salesforce for this.",
-    "How do I know this actually works for a company our size?",
-]
+
+
+def customer_lines() -> list[str]:
+    """Every objection line of behavior/data/objections.jsonl (Chinese and English), shuffled once.
+
+    Each customer turn takes the next line, so the server sees new text on (nearly) every turn: a few
+    fixed lines would only measure its per-text caches (embeddings, tags)."""
+    lines = [json.loads(line) for line in (REPO / "behavior" / "data" / "objections.jsonl").open(encoding="utf-8")]
+    texts = [line["text"] for line in lines if line["labels"]]
+    random.Random(0).shuffle(texts)
+    return texts
 
 
 def _free_port() -> int:
@@ -122,7 +126,7 @@ async def _events_until(ws, wanted: str, timeout: float) -> float:
             raise RuntimeError(event["detail"])
 
 
-async def text_session(url: str, turns: int, interval: float, seed: int, latencies: list[float], start_at: float) -> None:
+async def text_session(url: str, turns: int, interval: float, seed: int, latencies: list[float], start_at: float, lines: Iterator[str]) -> None:
     from websockets.asyncio.client import connect
 
     rng = random.Random(seed)
@@ -131,7 +135,7 @@ async def text_session(url: str, turns: int, interval: float, seed: int, latenci
         await ws.recv()  # ready
         for turn in range(turns):
             customer = turn % 2 == 1
-            text = rng.choice(CUSTOMER_LINES if customer else REP_LINES)
+            text = next(lines) if customer else rng.choice(REP_LINES)
             sent = time.perf_counter()
             await ws.send(json.dumps({"type": "turn", "speaker": "customer" if customer else "rep", "text": text, "ts": turn * interval}))
             arrived = await _events_until(ws, "suggestion" if customer else "transcript", timeout=60)
@@ -143,11 +147,11 @@ async def text_session(url: str, turns: int, interval: float, seed: int, latenci
         await _events_until(ws, "stored", timeout=120)
 
 
-async def text_level(url: str, sessions: int, turns: int, interval: float) -> list[float]:
+async def text_level(url: str, sessions: int, turns: int, interval: float, lines: Iterator[str]) -> list[float]:
     latencies: list[float] = []
     begin = time.perf_counter()
     # sessions join over one interval, as calls start at different moments
-    await asyncio.gather(*(text_session(url, turns, interval, i, latencies, begin + interval * i / sessions) for i in range(sessions)))
+    await asyncio.gather(*(text_session(url, turns, interval, i, latencies, begin + interval * i / sessions, lines) for i in range(sessions)))
     return latencies
 
 
@@ -209,12 +213,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dealwise-live-bench-") as folder:
         service = Service(Path(folder))
         try:
-            asyncio.run(text_level(service.ws_url(), 2, 4, 0.5))  # warm-up: models, playbook index, caches
+            lines = itertools.cycle(customer_lines())
+            asyncio.run(text_level(service.ws_url(), 2, 4, 0.5, lines))  # warm-up: models, playbook index, caches
             print(f"\n== text path: turn sent -> first suggestion received (target p95 <= {TEXT_TARGET_MS:.0f} ms), {args.turns} turns every ~{args.interval:g} s per session")
             print(f"  {'sessions':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
             held = 0
             for sessions in (int(s) for s in args.sessions.split(",")):
-                latencies = asyncio.run(text_level(service.ws_url(), sessions, args.turns, args.interval))
+                latencies = asyncio.run(text_level(service.ws_url(), sessions, args.turns, args.interval, lines))
                 ms = [v * 1000 for v in latencies]
                 ok = p95(ms) <= TEXT_TARGET_MS
                 print(f"  {sessions:>8} {len(ms):>6} {np.median(ms):>8.1f} {p95(ms):>8.1f} {max(ms):>8.1f}  {'holds' if ok else 'over target'}")
