@@ -109,18 +109,16 @@ class KnowledgeBase:
     @property
     def embedder_name(self) -> str:
         manifest = self._read_manifest()
-        built_with = manifest["embedder"] if manifest else None
+        return self._checked_embedder(manifest["embedder"] if manifest else None)
+
+    def _checked_embedder(self, built_with: str | None) -> str:
+        """The embedder to use for a collection built with `built_with` (None: not built yet)."""
         if self._requested_embedder and built_with and self._requested_embedder != built_with:
             raise KnowledgeBaseError(
                 f"collection {self.collection!r} was built with the {built_with!r} embedder, not {self._requested_embedder!r}: "
                 f"use --embedder {built_with}, another --collection, or `dealwise kb drop` it first"
             )
         return built_with or self._requested_embedder or "e5"
-
-    def _embedder(self):
-        from embeddings import get_embedder
-
-        return get_embedder(self.embedder_name)
 
     def _chroma(self, situations: bool = False):
         """The chunks, or (situations=True) the vectors of each chunk's situation under the same ids."""
@@ -322,7 +320,10 @@ class KnowledgeBase:
         rankings: list[list[int]] = []
         raw: dict[int, float] = {}
         if mode in ("hybrid", "dense"):
-            vector = self._embedder().queries([query])[0]
+            from embeddings import get_embedder
+
+            # the index knows its embedder: no manifest read per search
+            vector = get_embedder(self._checked_embedder(index.embedder)).queries([query])[0]
             similarity = index.dense_scores(vector)
             rankings.append(_top(similarity, allowed, max(CANDIDATES, k)))
             if mode == "dense":
@@ -427,14 +428,27 @@ _INDEXES: dict[tuple[str, str], _Index] = {}
 _LOAD_LOCK = threading.Lock()
 
 
+@functools.cache
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
 class _Index:
     """Everything search needs, in memory: vectors, texts, metadata columns for filters, BM25."""
 
-    def __init__(self, version, ids, texts, metadatas, matrix, tokens, situations=None):
+    def __init__(self, version, embedder, ids, texts, metadatas, matrix, tokens, situations: tuple[np.ndarray, np.ndarray] | None = None):
         self.version = version
-        # A chunk matches by its text or by its situation, whichever is closer (a chunk without a
-        # situation repeats its text vector there).
-        self.situations: np.ndarray | None = situations
+        self.embedder: str = embedder
+        # A chunk matches by its text or by its situation, whichever is closer: (rows, vectors) of the
+        # chunks that have a situation.
+        self.situations = situations
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
         self.ids: list[str] = ids
         self.texts: list[str] = texts
         self.metadatas: list[dict[str, Any]] = metadatas
@@ -455,7 +469,7 @@ class _Index:
         manifest = kb._read_manifest() or {"files": {}, "embedder": "e5"}
         live = [i for entry in manifest["files"].values() for i in entry["ids"]]
         if not live:
-            return cls(version, [], [], [], np.zeros((0, 1), dtype=np.float32), [])
+            return cls(version, manifest["embedder"], [], [], [], np.zeros((0, 1), dtype=np.float32), [])
         found = kb._chroma().get(ids=live, include=["embeddings", "documents", "metadatas"])
         by_id = {i: n for n, i in enumerate(found["ids"])}
         order = [by_id[i] for i in live if i in by_id]
@@ -463,11 +477,12 @@ class _Index:
         texts = [found["documents"][n] for n in order]
         metadatas = [dict(found["metadatas"][n] or {}) for n in order]
         matrix = np.asarray(found["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 1), dtype=np.float32)
-        situations = matrix.copy()
+        situations = None
         extra = kb._chroma(situations=True).get(ids=ids, include=["embeddings"])
         if len(extra["ids"]):
             where = {chunk_id: n for n, chunk_id in enumerate(ids)}
-            situations[[where[i] for i in extra["ids"]]] = np.asarray(extra["embeddings"], dtype=np.float32)
+            rows = np.array([where[i] for i in extra["ids"]], dtype=np.int64)
+            situations = (rows, np.asarray(extra["embeddings"], dtype=np.float32))
         cached = kb._read_tokens()
         tokens = []
         for chunk_id, text, meta in zip(ids, texts, metadatas):
@@ -476,12 +491,16 @@ class _Index:
             else:  # the token cache is behind: tokenize as ingest would have
                 indexed = "\n".join(p for p in (meta.get("section", "").replace(" > ", " "), meta.get("context", ""), text) if p)
                 tokens.append(list(kbtext.bm25_tokens(indexed)))
-        return cls(version, ids, texts, metadatas, matrix, tokens, situations)
+        return cls(version, manifest["embedder"], ids, texts, metadatas, matrix, tokens, situations)
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
-        scores = self.matrix @ vector
-        if self.situations is not None:
-            np.maximum(scores, self.situations @ vector, out=scores)
+        # One thread: this product reads the whole matrix once (memory-bound), and OpenBLAS's second
+        # thread would then spin for a while on the core the next query's e5 call needs.
+        with _one_blas_thread():
+            scores = self.matrix @ vector
+            if self.situations is not None:
+                rows, vectors = self.situations
+                scores[rows] = np.maximum(scores[rows], vectors @ vector)
         return scores
 
     def bm25_scores(self, tokens: Sequence[str]) -> np.ndarray:
@@ -505,8 +524,14 @@ class _Index:
             wanted = [normalize(str(v)) for v in values]
             if key == "source":
                 wanted = [str(Path(v).expanduser().resolve()) if os.sep in v or Path(v).exists() else v for v in wanted]
-            allowed &= np.isin(self.columns[key], wanted)
+            allowed &= np.logical_or.reduce([self._equal(key, v) for v in wanted])
         return allowed
+
+    def _equal(self, key: str, value: str) -> np.ndarray:
+        """Rows whose `key` is `value`, computed once per index: live search repeats the same filters."""
+        if (key, value) not in self._masks:
+            self._masks[(key, value)] = self.columns[key] == value
+        return self._masks[(key, value)]
 
     def chunk(self, i: int) -> Chunk:
         meta = self.metadatas[i]
