@@ -9,7 +9,9 @@ raised step by step (`--sessions 10,25,50,...`) until p95 passes the target (150
 count that holds it is reported.
 
 Audio path: `--audio-sessions` (4) sessions stream real speech (../shared/data/speech, English and
-Mandarin, with pauses) as PCM16 at real-time pace in 100 ms frames. Latency per final transcript =
+Mandarin, with pauses) as PCM16 at real-time pace in 100 ms frames, starting `--audio-stagger` (1.3 s) apart
+as separate calls do: started together, the two sessions playing the same clip would end every utterance
+in the same frame, which measures only how two finals queue for the engine. Latency per final transcript =
 arrival time - the wall time at which the audio of that utterance's end was sent (target p95 1.5 s).
 
 The server gets its own data dir (a temporary directory), the sample playbook (examples/kb) uploaded
@@ -165,9 +167,10 @@ def speech_stream(language: str, repeats: int) -> np.ndarray:
     return (np.clip(audio, -1, 1) * 32767).astype("<i2")
 
 
-async def audio_session(url: str, language: str, repeats: int, latencies: list[float]) -> None:
+async def audio_session(url: str, language: str, repeats: int, latencies: list[float], delay: float) -> None:
     from websockets.asyncio.client import connect
 
+    await asyncio.sleep(delay)
     pcm = speech_stream(language, repeats)
     frame = 1600  # 100 ms
     async with connect(url, ping_interval=None, max_queue=None) as ws:
@@ -205,6 +208,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=12, help="turns per text session (half of them customer turns)")
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between turns in one session")
     parser.add_argument("--audio-sessions", type=int, default=4)
+    parser.add_argument("--audio-stagger", type=float, default=1.3, help="seconds between audio session starts")
     parser.add_argument("--repeats", type=int, default=3, help="utterances per audio session")
     args = parser.parse_args()
 
@@ -232,7 +236,7 @@ def main() -> None:
             latencies: list[float] = []
 
             async def audio_level() -> None:
-                await asyncio.gather(*(audio_session(service.ws_url(), "en" if i % 2 == 0 else "zh", args.repeats, latencies) for i in range(args.audio_sessions)))
+                await asyncio.gather(*(audio_session(service.ws_url(), "en" if i % 2 == 0 else "zh", args.repeats, latencies, i * args.audio_stagger) for i in range(args.audio_sessions)))
 
             asyncio.run(audio_level())
             print(f"  finals {len(latencies)}  p50 {np.median(latencies):.2f} s  p95 {p95(latencies):.2f} s  max {max(latencies):.2f} s")

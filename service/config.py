@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     asr_compute_type: str = Field(default="int8", description="CTranslate2 compute type: int8, int8_float32, float32.")
     asr_threads: int = Field(default=0, ge=0, description="CPU threads for ASR; 0 = one per core.")
     asr_beam_size: int = Field(default=5, ge=1, le=10)
+    live_asr_beam_size: int = Field(default=1, ge=1, le=10, description="Beam size for live call audio.")
+    live_asr_min_window_s: int = Field(
+        default=10, ge=5, le=30, description="Shortest Whisper encoder window for live audio, seconds (30: native)."
+    )
     language: str = Field(default="auto", description="Default transcription language: zh, en or auto.")
     trackers: Path | None = Field(default=None, description="JSON file of keyword/semantic trackers; default: the bundled set.")
     database_url: str | None = Field(
@@ -76,6 +80,18 @@ class Settings(BaseSettings):
             compute_type=self.asr_compute_type,
             threads=self.asr_threads,
             beam_size=self.asr_beam_size,
+        )
+
+    def live_engine_config(self):
+        """Live audio: greedy decoding in short encoder windows, so a final is out within a second or so
+        of the speaker stopping even with several calls streaming on 2 cores (bench/live_load.py)."""
+        from dataclasses import replace
+
+        return replace(
+            self.engine_config(),
+            beam_size=self.live_asr_beam_size,
+            min_window_s=self.live_asr_min_window_s,
+            max_tokens_per_s=12,
         )
 
 

@@ -94,7 +94,7 @@ class LiveSession:
         if mono_role not in ROLES:
             raise LiveError("audio_start.speaker must be 'customer' or 'rep'")
         language = message.get("language", self.runtime.settings.language)
-        engine = await asyncio.to_thread(lambda: self.runtime.transcriber)
+        engine = await asyncio.to_thread(lambda: self.runtime.live_transcriber)
         roles = [mono_role] if channels == 1 else ["rep" if c == rep_channel else "customer" for c in range(2)]
         self._audio = [(StreamingTranscriber(engine, language=language, speaker=role), role) for role in roles]
         self._audio_channels, self.channel = channels, "call"

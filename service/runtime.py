@@ -58,6 +58,12 @@ class Runtime:
 
         return get_transcriber(self.settings.asr_engine, self.settings.engine_config())
 
+    @functools.cached_property
+    def live_transcriber(self):
+        from speech import get_transcriber
+
+        return get_transcriber(self.settings.asr_engine, self.settings.live_engine_config())
+
     def knowledge_base(self, tenant_id: str):
         """The tenant's own playbook (a collection per tenant: one tenant never retrieves another's scripts)."""
         from knowledge_base import KnowledgeBase

@@ -14,7 +14,12 @@ exceeds `2 * max_buffer_s`, and only a short text tail is kept as the decoding p
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
+import time
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,6 +46,68 @@ class StreamEvent:
     segment: Segment
 
 
+class DecodeGate:
+    """Turns at one engine shared by every live stream of the process.
+
+    One decode runs at a time, since each already uses every core; two at once only make both late.
+    A final (an utterance just ended: the rep is waiting for it) goes before any partial, and a partial
+    is skipped rather than queued when the engine is busy: the next audio frame tries again, and a
+    stale partial is worth less than a prompt final. Partials also rest after each one for as long as
+    it took, so they fill at most half of the engine's time and a final seldom waits behind one.
+    Without this, four streams on 2 cores re-decoding their buffers every second put finals 20-40 s
+    behind the speaker.
+    """
+
+    def __init__(self) -> None:
+        self._engine = threading.Lock()
+        self._finals_waiting = 0
+        self._count = threading.Lock()
+        self._partials_resume_at = 0.0
+
+    @contextlib.contextmanager
+    def final(self) -> Iterator[None]:
+        with self._count:
+            self._finals_waiting += 1
+        try:
+            self._engine.acquire()
+        finally:
+            with self._count:
+                self._finals_waiting -= 1
+        try:
+            yield
+        finally:
+            self._engine.release()
+
+    @contextlib.contextmanager
+    def partial(self) -> Iterator[bool]:
+        """Yields whether this partial may decode now."""
+        granted = (
+            not self._finals_waiting
+            and time.monotonic() >= self._partials_resume_at
+            and self._engine.acquire(blocking=False)
+        )
+        started = time.monotonic()
+        try:
+            yield granted
+        finally:
+            if granted:
+                finished = time.monotonic()
+                self._partials_resume_at = finished + (finished - started)
+                self._engine.release()
+
+
+_GATES: weakref.WeakKeyDictionary[Transcriber, DecodeGate] = weakref.WeakKeyDictionary()
+_GATES_LOCK = threading.Lock()
+
+
+def gate_for(engine: Transcriber) -> DecodeGate:
+    """The gate of `engine`: every stream decoding with the same loaded model takes turns at it."""
+    with _GATES_LOCK:
+        if engine not in _GATES:
+            _GATES[engine] = DecodeGate()
+        return _GATES[engine]
+
+
 class StreamingTranscriber:
     def __init__(
         self,
@@ -53,6 +120,7 @@ class StreamingTranscriber:
         max_buffer_s: float = 15.0,
     ):
         self.engine = engine
+        self.gate = gate_for(engine)
         self.language = resolve_language(language)
         self.candidates = candidate_languages
         self.speaker = speaker
@@ -89,21 +157,29 @@ class StreamingTranscriber:
         self._buffer = np.concatenate([self._buffer, samples.astype(np.float32) / 32768.0])
         self._undecoded += len(samples)
         if self._at_endpoint():
-            return self._decode(final=False, endpoint=True)
+            with self.gate.final():
+                return self._decode(final=False, endpoint=True)
         if self._undecoded < self.step:
             return []
-        return self._decode(final=False)
+        if len(self._buffer) > self.max_buffer:
+            # only a decode trims the buffer: this one waits its turn rather than let the window grow
+            with self.gate.final():
+                return self._decode(final=False)
+        with self.gate.partial() as granted:
+            return self._decode(final=False) if granted else []
 
     def _at_endpoint(self) -> bool:
-        """Words are pending and the newest ENDPOINT_S of audio, all fed since the last decode, is silence."""
+        """Words are pending and the newest ENDPOINT_S of audio is silence (a partial decoded during that
+        silence does not push the endpoint back: its words are still pending)."""
         tail = int(ENDPOINT_S * SAMPLE_RATE)
-        if not (self._hypothesis or self._open) or self._undecoded < tail or len(self._buffer) < tail:
+        if not (self._hypothesis or self._open) or len(self._buffer) < tail:
             return False
         return rms_dbfs(self._buffer[-tail:]) < SILENCE_DBFS
 
     def finish(self) -> list[StreamEvent]:
         """Decode what is left and close the last segment; the transcriber can then be dropped."""
-        return self._decode(final=True)
+        with self.gate.final():
+            return self._decode(final=True)
 
     def _decode(self, final: bool, endpoint: bool = False) -> list[StreamEvent]:
         self._undecoded = 0

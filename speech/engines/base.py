@@ -46,6 +46,17 @@ class EngineConfig:
     compute_type: str = "int8"
     threads: int = 0  # 0: one per core
     beam_size: int = 5
+    # Whisper encodes every window padded to 30 s. Audio shorter than that can be encoded in a window of
+    # its own length rounded up, but at least this long: a 5 s live utterance then costs a third of the
+    # encoder time. 30 keeps the native window. Below ~10 s the model's output drifts (measured: a 5 s
+    # window misheard a Mandarin clip that 10 s and 30 s got right). faster-whisper only.
+    min_window_s: int = 30
+    # Whisper re-decodes a window at rising temperatures when the text looks like a loop, each pass up to
+    # 448 tokens: on a short live buffer that cost one 17.6 s decode (2.8 s of audio, 4 streams, 2 cores)
+    # and put every stream's finals 15 s late. Live decoding takes one greedy pass and a token budget
+    # by audio length (speech runs under ~8 tokens/s in either language), so no decode can run away.
+    # 0: no budget, the model's own limit. faster-whisper only.
+    max_tokens_per_s: float = 0
 
 
 class Transcriber(Protocol):
