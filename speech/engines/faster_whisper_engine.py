@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from speech.audio import SAMPLE_RATE
 from speech.engines.base import EngineConfig, Recognition, RecognizedSegment, RecognizedWord, register_engine
 from speech.errors import EngineUnavailable
 from speech.models import ensure_model
@@ -48,7 +49,7 @@ class FasterWhisperEngine:
     ) -> Recognition:
         bounded = {}
         if self.max_tokens_per_s:
-            budget = int(self.max_tokens_per_s * len(audio) / 16000) + 8
+            budget = int(self.max_tokens_per_s * len(audio) / SAMPLE_RATE) + 8
             bounded = {"temperature": 0.0, "max_new_tokens": min(budget, 200)}
         segments, info = self.model.transcribe(
             audio,
