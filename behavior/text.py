@@ -13,6 +13,8 @@ import re
 import warnings
 from collections.abc import Iterable
 
+from conversation import spoken_units  # noqa: F401 - behaviour features measure speech in these units
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)?%?")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+")
@@ -40,11 +42,6 @@ def tokens(text: str) -> tuple[str, ...]:
     if is_chinese(text):
         return tuple(t.lower() for t in _jieba().lcut(text) if t.strip() and not _PUNCT.match(t))
     return tuple(w.lower() for w in _EN_WORD.findall(text))
-
-
-def spoken_units(text: str) -> int:
-    """Length of speech: Chinese characters plus English words and numbers (the unit of speech rate)."""
-    return len(_CJK.findall(text)) + len(_EN_WORD.findall(_CJK.sub(" ", text)))
 
 
 def sentences(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from conversation.schema import (
     load_conversation,
     parse_conversation,
 )
+from conversation.units import spoken_units
 
 __all__ = [
     "Channel",
@@ -30,4 +31,5 @@ __all__ = [
     "conversation_json_schema",
     "load_conversation",
     "parse_conversation",
+    "spoken_units",
 ]

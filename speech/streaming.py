@@ -3,13 +3,13 @@
 Policy (local agreement, as in Macháček et al., "Turning Whisper into Real-Time Transcription"):
 every `step_s` of new audio the whole uncommitted buffer is decoded again; words on which two
 consecutive decodes agree, as a prefix, are committed and never change. An endpoint (`ENDPOINT_S` of
-silence after speech) does not wait for the next step or for agreement: the utterance is decoded at
+silence after voice, as speech/vad.py hears it on the line's noise floor) does not wait for the next step or for agreement: the utterance is decoded at
 once and committed whole, which is what makes a final arrive within about a second of the speaker
 stopping; its audio is then dropped, so the next decode starts from the next utterance. Committed words are closed
 into a final segment at sentence-ending punctuation or a pause; everything after the committed
 prefix is reported as a partial that may still change. Once a final segment is out, its audio is
 dropped from the buffer, so memory stays bounded however long the session runs (the buffer never
-exceeds `2 * max_buffer_s`, and only a short text tail is kept as the decoding prompt).
+exceeds `2 * max_buffer_s`).
 """
 
 from __future__ import annotations
@@ -19,24 +19,34 @@ import re
 import threading
 import time
 import weakref
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from conversation import Segment, Word
+from conversation import Segment, Word, spoken_units
 from speech.audio import SAMPLE_RATE, rms_dbfs
-from speech.engines import RecognizedWord, Transcriber
+from speech.engines import RecognizedSegment, RecognizedWord, Transcriber
 from speech.errors import AudioError
 from speech.text import join_words, normalize_text, pick_language, resolve_language
 from speech.transcribe import SILENCE_DBFS
+from speech.vad import VoiceTracker
 
 _SENTENCE_END = re.compile(r"[。！？!?.…]$")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 PAUSE_S = 0.8  # a gap this long between committed words closes the segment
 ENDPOINT_S = 0.5  # this much silence after speech ends the utterance: decode at once and commit it all
-_CONTEXT_CHARS = 120  # committed text kept as the decoding prompt
+# After this much silence an endpoint is likely due: no partial then, as the final decodes the same audio
+# moments later, and a partial holding the engine would make that final (or another stream's) wait.
+PAUSING_S = 0.2
+# Less voice than this is a breath, a click or a word's last syllable trailing past the endpoint, not an
+# utterance: decoded alone, Whisper makes words up ("I'm sorry sorry sorry ...").
+MIN_UTTERANCE_VOICE_S = 0.25
+_LOOP_COMPRESSION_RATIO = 2.4
+_MAX_UNITS_PER_S = 15.0  # Chinese characters or words per second: 2-3 times a fast speaker
+_RATE_CHECK_UNITS = 6  # shorter texts have too coarse timestamps to judge
 _DETECT_AFTER_S = 2.0  # language detection needs a couple of seconds of speech
 
 
@@ -129,11 +139,13 @@ class StreamingTranscriber:
         self._buffer = np.zeros(0, dtype=np.float32)
         self._buffer_start = 0.0  # absolute time of _buffer[0], seconds
         self._undecoded = 0  # samples fed since the last decode
+        self._voice = VoiceTracker()
+        self._endpointed_until = 0.0  # stream time up to which an endpoint (or final) decode has run
+        self._voiced_at_endpoint = 0.0  # the tracker's voiced seconds then
         self._committed_end = 0.0
         self._hypothesis: list[RecognizedWord] = []  # last decode's words after the committed prefix
         self._open: list[RecognizedWord] = []  # committed words not yet closed into a final segment
         self._tail: list[str] = []  # keys of the last committed words, to spot re-heard ones
-        self._context = ""
         self._last_partial = ""
 
     @property
@@ -154,11 +166,24 @@ class StreamingTranscriber:
             samples = np.asarray(pcm16)
             if samples.dtype != np.int16:
                 raise AudioError(f"PCM16 samples must be int16, got {samples.dtype}")
-        self._buffer = np.concatenate([self._buffer, samples.astype(np.float32) / 32768.0])
+        audio = samples.astype(np.float32) / 32768.0
+        self._buffer = np.concatenate([self._buffer, audio])
+        self._voice.feed(audio)
         self._undecoded += len(samples)
-        if self._at_endpoint():
-            with self.gate.final():
-                return self._decode(final=False, endpoint=True)
+        if self._speech_pending():
+            quiet = self._voice.quiet_for()
+            if quiet >= ENDPOINT_S:
+                with self.gate.final():
+                    return self._decode(final=False, endpoint=True)
+            if quiet >= PAUSING_S:
+                return []
+        elif self._voice.voiced_until is not None:
+            # Nothing said since the last utterance ended: keep a lead-in for the next one and decode
+            # nothing (noise decoded alone makes Whisper invent words). Only once voice was ever heard on
+            # the line: where the tracker hears none at all, partial decodes still find the words.
+            self._drop_until(self.elapsed_seconds - ENDPOINT_S)
+            self._undecoded = 0  # the first partial of the next utterance waits for a step of it
+            return []
         if self._undecoded < self.step:
             return []
         if len(self._buffer) > self.max_buffer:
@@ -168,13 +193,14 @@ class StreamingTranscriber:
         with self.gate.partial() as granted:
             return self._decode(final=False) if granted else []
 
-    def _at_endpoint(self) -> bool:
-        """Words are pending and the newest ENDPOINT_S of audio is silence (a partial decoded during that
-        silence does not push the endpoint back: its words are still pending)."""
-        tail = int(ENDPOINT_S * SAMPLE_RATE)
-        if not (self._hypothesis or self._open) or len(self._buffer) < tail:
-            return False
-        return rms_dbfs(self._buffer[-tail:]) < SILENCE_DBFS
+    def _speech_pending(self) -> bool:
+        """Voice was heard that no endpoint decode has covered yet, or a partial left words pending.
+
+        Voice, not only pending words: when the engine is busy a partial may never have run for a short
+        utterance, and its end must still be found."""
+        voiced = self._voice.voiced_until
+        heard = self._voice.voiced_seconds - self._voiced_at_endpoint >= MIN_UTTERANCE_VOICE_S
+        return bool(self._hypothesis or self._open) or (voiced is not None and voiced > self._endpointed_until and heard)
 
     def finish(self) -> list[StreamEvent]:
         """Decode what is left and close the last segment; the transcriber can then be dropped."""
@@ -189,6 +215,8 @@ class StreamingTranscriber:
         if not silent and self._language_ready(final):
             words = self._recognize()
         if final or endpoint:
+            self._endpointed_until = self.elapsed_seconds
+            self._voiced_at_endpoint = self._voice.voiced_seconds
             self._commit(words, events)
             self._close(events)
             self._hypothesis = []
@@ -208,14 +236,15 @@ class StreamingTranscriber:
         return self.language is not None
 
     def _recognize(self) -> list[RecognizedWord]:
-        prompt = self._context or None
-        recognition = self.engine.transcribe(
-            self._buffer, language=self.language, word_timestamps=True, initial_prompt=prompt
-        )
+        # No prompt of the committed text: on short live utterances greedy decoding copies a prompt that
+        # resembles the audio over and over (five "What your country can do for you." for one), and a
+        # decode that loops costs several times a clean one.
+        recognition = self.engine.transcribe(self._buffer, language=self.language, word_timestamps=True)
         shift = self._buffer_start
         words = [
             RecognizedWord(w.start + shift, w.end + shift, w.text, w.prob)
             for segment in recognition.segments
+            if _spoken(segment)
             for w in segment.words
             if _key(w.text)
         ]
@@ -245,7 +274,6 @@ class StreamingTranscriber:
         self._open = []
         self._last_partial = ""
         if segment.text:
-            self._context = (self._context + segment.text)[-_CONTEXT_CHARS:]
             events.append(StreamEvent("final", segment))
 
     def _partial(self, events: list[StreamEvent]) -> None:
@@ -298,6 +326,17 @@ class StreamingTranscriber:
         if cut > 0:
             self._buffer = self._buffer[cut:]
             self._buffer_start += cut / SAMPLE_RATE
+
+
+def _spoken(segment: RecognizedSegment) -> bool:
+    """False for text no one said: a decode stuck in a loop ("sorry sorry sorry ..." on a breath; Whisper's own
+    test, the text compresses too well) or more text than fits the segment's time (Whisper repeating the
+    utterance's sentence once more in its last half second)."""
+    data = segment.text.encode()
+    if len(data) > 24 and len(data) / len(zlib.compress(data)) > _LOOP_COMPRESSION_RATIO:
+        return False
+    units = spoken_units(segment.text)
+    return units < _RATE_CHECK_UNITS or units / max(segment.end - segment.start, 0.1) <= _MAX_UNITS_PER_S
 
 
 def _key(text: str) -> str:

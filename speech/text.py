@@ -43,7 +43,9 @@ def pick_language(probabilities: dict[str, float], candidates: tuple[str, ...]) 
 def join_words(words: list[str], language: str) -> str:
     if language.split("-")[0] in _UNSPACED:
         return "".join(w.strip() for w in words)
-    return "".join(words).strip()
+    # Whisper's words carry their leading space, except the first word of a decode: words of two decodes
+    # joined raw read "Andso".
+    return " ".join(w.strip() for w in words if w.strip())
 
 
 @functools.cache
