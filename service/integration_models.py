@@ -14,13 +14,18 @@
   process claims one by setting it back to NULL in a conditional UPDATE, so several processes (and
   restarts) push each summary once. Indexed, as the check runs every minute and must only touch chats
   with something new.
+- `integration_push_jobs`: prompts (a suggestion or a summary for a chat) not yet pushed, written in the
+  transaction that stores the message, so a service that dies before pushing loses nothing. `status` goes
+  pending -> claimed (by one push process, `claim` its token) -> done | failed | dropped; a claim older
+  than the claim timeout is taken over, so a job of a process that died is pushed by the next one.
+  Finished rows are kept a day (what was pushed when), then purged.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models import utcnow
@@ -66,3 +71,24 @@ class ChatLink(Base):
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     last_unsummarized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PushJobRow(Base):
+    __tablename__ = "integration_push_jobs"
+    __table_args__ = (
+        Index("ix_integration_push_jobs_status_id", "status", "id"),  # the claim: the oldest pending jobs
+        Index("ix_integration_push_jobs_chat", "conversation_id", "kind", "status"),  # a chat's jobs, claimed together
+        Index("ix_integration_push_jobs_claim", "claim"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # suggestion | summary
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | claimed | done | failed | dropped
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,13 +1,22 @@
 """After a platform callback has been answered: tag the customer's message, suggest a reply, push it to the rep.
 
 The platforms give a callback 5 s, and tagging, retrieval and a platform API call (with its retries) can take
-longer, so this runs in a push worker process of its own, fed after the message is committed. A process, not a
-thread: tagging and retrieval are Python-heavy, and sharing the interpreter lock with the callback threads
-would add their latency to every callback's. The worker runs at a lower CPU priority, so on a busy machine
-callbacks go first. Jobs for one conversation coalesce: when a customer sends five messages before the worker
-reaches the chat, one prompt answers the chat as it stands. The queue is in memory: a service that dies loses
-prompts not yet pushed, never the messages (they were stored before the callback answered). Push failures are
-logged and written to the tenant's audit log with the platform's error code.
+longer, so this runs in a push worker process of its own. A process, not a thread: tagging and retrieval are
+Python-heavy, and sharing the interpreter lock with the callback threads would add their latency to every
+callback's. The worker runs at a lower CPU priority, so on a busy machine callbacks go first.
+
+The queue is a table (integration_push_jobs), not the worker's memory: a job is one INSERT in the transaction
+that stores the customer's message, so a service killed before it pushed loses no prompt, and the callback
+pays one statement for it and nothing else (it only wakes the worker afterwards). Workers claim with a
+conditional UPDATE (pending -> claimed with their token), which is what lets several server processes share
+one database and still push each prompt once; a claim older than CLAIM_TIMEOUT_S belongs to a worker that
+died, and the next worker to look (a restarted service's among them) takes it over. The price is at least
+once, not exactly once: a worker that dies between the platform's answer and marking the job done has its
+chat pushed again. Jobs for one conversation coalesce: a claim takes every queued job of the chat, so when a
+customer sends five messages before a worker reaches the chat, one prompt answers the chat as it stands.
+The table is bounded at MAX_PENDING pending jobs (the oldest beyond it are dropped, with a warning: after a
+long outage the stalest prompts are the least useful). Push failures are logged and written to the tenant's
+audit log with the platform's error code, and the job counts as done: a failed push is not queued again.
 
 Where prompts go: WeCom: the group robot when one is set, else an application message (message/send) to the
 chat's reps or the configured `notify` users; DingTalk: the signed custom group robot when one is set, and
@@ -16,8 +25,8 @@ id is set (the robot speaks to a team group, the notification to the rep in pers
 
 Summaries: on demand (the summarize route queues a job), and once a chat has gone quiet for
 DEALWISE_CHAT_QUIET_S: the worker checks the database every min(60, quiet/4) s and claims the due chats there
-(integration_store.claim_quiet_chats), so the state survives restarts and, with several server processes,
-each summary is pushed by one of them.
+(integration_store.claim_quiet_chats), queueing their summary jobs in the same transaction, so the state
+survives restarts and, with several server processes, each summary is pushed by one of them.
 """
 
 from __future__ import annotations
@@ -27,7 +36,6 @@ import multiprocessing
 import os
 import queue
 import time
-from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -45,9 +53,14 @@ from service.integration_store import (
     Platform,
     StoredSettings,
     WeComSettings,
+    claim_push,
     claim_quiet_chats,
+    confirm_claim,
+    enqueue_push,
     fernet,
+    finish_push,
     load_settings,
+    upkeep_push_queue,
 )
 from service.runtime import tenant_collection
 
@@ -57,7 +70,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("dealwise.integrations")
 
-MAX_PENDING = 10_000
+MAX_PENDING = 10_000  # pending jobs kept; beyond, the oldest are dropped (with a warning) at the next upkeep
+CLAIM_TIMEOUT_S = 300.0  # a claim this old is taken over: its process died (a push takes seconds, retries included)
+MAX_ATTEMPTS = 3  # claims of a job that all timed out (a job that kills its worker?): then it is given up, logged
+KEEP_FINISHED_S = 86_400.0  # finished jobs are kept this long (what was pushed when), then purged
+POLL_S = 2.0  # an idle worker looks at the table this often: jobs of other processes, claims to take over
+_UPKEEP_EVERY_S = 60.0
+_WAKES = 64
 _ADDRESSED = frozenset({"wecom-app", "dingtalk-notice"})  # senders that need user ids in OutgoingMessage.to
 _SNIPPET = 300  # characters of a quoted message or suggestion: prompts are read on a phone
 
@@ -145,38 +164,44 @@ def quiet_check_every(quiet_s: float) -> float:
 
 
 class Pusher:
-    """The service's handle on its push worker process: `submit` never blocks, `stop` lets the queue drain a while."""
+    """The service's handle on its push worker process: `wake` never blocks, `stop` lets the queue drain a while.
+
+    The jobs themselves are rows (integration_store.enqueue_push), written by whoever has the transaction:
+    the callback with its message, the summarize route with its request. `wake` only saves the worker its
+    next look at the table.
+    """
 
     def __init__(self, settings: Settings):
         context = multiprocessing.get_context("spawn")  # a clean interpreter: no copied locks or sockets
-        self._jobs = context.Queue(MAX_PENDING)
-        self._process = context.Process(target=_serve, args=(settings, self._jobs, os.getpid()), name="dealwise-push", daemon=True)
+        self._wakes = context.Queue(_WAKES)
+        self._process = context.Process(target=_serve, args=(settings, self._wakes, os.getpid()), name="dealwise-push", daemon=True)
         self._process.start()
 
     def alive(self) -> bool:
         return self._process.is_alive()
 
-    def submit(self, job: PushJob) -> None:
+    def wake(self) -> None:
         try:
-            self._jobs.put_nowait(job)
+            self._wakes.put_nowait(True)
         except queue.Full:
-            log.warning("push queue full; prompt dropped", extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+            pass  # wake-ups not yet read: the worker is busy, and looks at the table again before it waits
 
     def stop(self, timeout: float = 10.0) -> None:
         try:
-            self._jobs.put(None, timeout=timeout)
+            self._wakes.put(("stop", time.time() + timeout / 2), timeout=timeout)
         except queue.Full:
             pass
         self._process.join(timeout)
         if self._process.is_alive():
-            log.warning("push worker still busy after %.0f s; stopped, its queued prompts are lost", timeout)
+            log.warning("push worker still busy after %.0f s; stopped (its unfinished prompt is pushed by the next worker "
+                        "once the claim is %.0f s old)", timeout, CLAIM_TIMEOUT_S)
             self._process.terminate()
             self._process.join(timeout)
-        self._jobs.close()
-        self._jobs.join_thread()
+        self._wakes.close()
+        self._wakes.join_thread()
 
 
-def _serve(settings: Settings, jobs: multiprocessing.Queue, parent: int) -> None:
+def _serve(settings: Settings, wakes: multiprocessing.Queue, parent: int) -> None:
     """The push worker process: below the service's priority, models loaded before the first job."""
     from service import logs
     from service.runtime import Runtime
@@ -186,62 +211,118 @@ def _serve(settings: Settings, jobs: multiprocessing.Queue, parent: int) -> None
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry access tokens and robot keys
     worker = PushWorker(Runtime(settings))
     worker.runtime.tagger  # noqa: B018 - load the models now, not while the first chat waits for its prompt
-    worker.serve(jobs, parent)
+    worker.serve(wakes, parent)
 
 
 class PushWorker:
-    """Takes jobs off the queue, one per conversation (the newest), conversations in arrival order; one push each."""
+    """Claims the oldest chat with queued jobs (all of its jobs of one kind: one push answers them) and pushes it."""
 
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, *, claim_timeout_s: float = CLAIM_TIMEOUT_S, poll_s: float = POLL_S):
         self.runtime = runtime
+        self.claim_timeout_s = claim_timeout_s
+        self.poll_s = poll_s
         self._senders: dict[tuple[str, str], tuple[datetime, list[Sender]]] = {}
 
-    def serve(self, jobs: multiprocessing.Queue, parent: int) -> None:
-        pending: OrderedDict[tuple[str, str], PushJob] = OrderedDict()
-        stopping = False
+    def serve(self, wakes: multiprocessing.Queue, parent: int) -> None:
+        stop_at: float | None = None  # once told to stop: the wall-clock time after which no new job is claimed
         quiet_s = self.runtime.settings.chat_quiet_s
-        next_check = time.monotonic()
+        next_quiet = next_upkeep = time.monotonic()
         while True:
-            wait = 1.0
-            if quiet_s and not stopping:
-                if time.monotonic() >= next_check:
-                    for due in self.quiet_summaries():
-                        pending[(due.conversation_id, due.kind)] = due
-                    next_check = time.monotonic() + quiet_check_every(quiet_s)
-                wait = min(wait, max(0.0, next_check - time.monotonic()))
-            try:
-                job = jobs.get_nowait() if pending or stopping else jobs.get(timeout=wait)
-            except queue.Empty:
-                if pending:
-                    self._handle_safely(pending.popitem(last=False)[1])
-                elif stopping or os.getppid() != parent:  # drained, or the service died without saying so
-                    break
+            stop_at = self._read_wakes(wakes, stop_at, block=0)
+            now = time.monotonic()
+            if now >= next_upkeep:
+                self.upkeep()
+                next_upkeep = now + _UPKEEP_EVERY_S
+            if quiet_s and stop_at is None and now >= next_quiet:
+                self.queue_quiet_summaries()
+                next_quiet = time.monotonic() + quiet_check_every(quiet_s)
+            if (stop_at is None or time.time() < stop_at) and self.push_next():
                 continue
-            if job is None:
-                stopping = True
-            else:
-                pending[(job.conversation_id, job.kind)] = job  # a newer message for a queued chat replaces it in place
+            if stop_at is not None or os.getppid() != parent:  # drained (or out of time), or the service died without saying so
+                break
+            wait = self.poll_s if not quiet_s else min(self.poll_s, max(0.0, next_quiet - time.monotonic()))
+            stop_at = self._read_wakes(wakes, stop_at, block=wait)
+        self.close()
+
+    @staticmethod
+    def _read_wakes(wakes: multiprocessing.Queue, stop_at: float | None, block: float) -> float | None:
+        """Empty the wake-up queue (waiting up to `block` s for the first); a stop message gives the drain deadline."""
+        try:
+            message = wakes.get(timeout=block) if block > 0 else wakes.get_nowait()
+            while True:
+                if isinstance(message, tuple) and message[0] == "stop":
+                    stop_at = message[1]
+                message = wakes.get_nowait()
+        except queue.Empty:
+            return stop_at
+
+    def close(self) -> None:
         for _, senders in self._senders.values():
             for sender in senders:
                 sender.close()
+        self._senders.clear()
 
-    def quiet_summaries(self) -> list[PushJob]:
-        """Summary jobs for the chats this process claimed as quiet; none when the database cannot be read now."""
+    def push_next(self) -> bool:
+        """Claim and push one chat's jobs; False when none is claimable (or the database cannot be reached now)."""
+        try:
+            with self.runtime.session() as session:
+                claimed = claim_push(session, self.claim_timeout_s, MAX_ATTEMPTS)
+        except Exception:  # noqa: BLE001 - a busy or unreachable database: the next look tries again
+            log.exception("could not claim a push job")
+            return False
+        if claimed is None:
+            return False
+        job = PushJob(tenant_id=claimed.tenant_id, platform=claimed.platform, conversation_id=claimed.conversation_id, kind=claimed.kind)
+        outcome: Literal["done", "failed"] = "done"
+        try:
+            self._handle(job, claimed.claim)
+        except Exception:  # noqa: BLE001 - one bad job must not stop prompts for every other chat
+            outcome = "failed"
+            log.exception("push job failed", extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+        try:
+            with self.runtime.session() as session:
+                finish_push(session, claimed.claim, outcome)
+        except Exception:  # noqa: BLE001 - the claim times out and the chat is pushed again, at worst twice
+            log.exception("could not mark a push job %s", outcome, extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+        return True
+
+    def upkeep(self) -> None:
+        try:
+            with self.runtime.session() as session:
+                done = upkeep_push_queue(session, max_pending=MAX_PENDING, timeout_s=self.claim_timeout_s, max_attempts=MAX_ATTEMPTS,
+                                         keep_s=KEEP_FINISHED_S)
+        except Exception:  # noqa: BLE001 - the next upkeep tries again
+            log.exception("push queue upkeep failed")
+            return
+        if done.dropped:
+            log.warning("push queue over %d pending jobs: dropped the %d oldest (their chats get no prompt for them)",
+                        MAX_PENDING, done.dropped)
+        for tenant_id, conversation_id in done.abandoned:
+            log.error("push job given up after %d attempts, each ended by a dying push worker", MAX_ATTEMPTS,
+                      extra={"tenant": tenant_id, "conversation": conversation_id})
+
+    def queue_quiet_summaries(self) -> int:
+        """Queue a summary job for each chat this process claimed as quiet, in the claim's transaction."""
         try:
             with self.runtime.session() as session:
                 claimed = claim_quiet_chats(session, self.runtime.settings.chat_quiet_s)
+                for chat in claimed:
+                    enqueue_push(session, chat.tenant_id, chat.platform, chat.conversation_id, "summary")
         except Exception:  # noqa: BLE001 - a busy or unreachable database: the next check tries again
             log.exception("quiet-chat check failed")
-            return []
-        return [PushJob(tenant_id=c.tenant_id, platform=c.platform, conversation_id=c.conversation_id, kind="summary") for c in claimed]
+            return 0
+        return len(claimed)
 
-    def _handle_safely(self, job: PushJob) -> None:
-        try:
-            self._handle(job)
-        except Exception:  # noqa: BLE001 - one bad job must not stop prompts for every other chat
-            log.exception("push job failed", extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+    def _still_ours(self, job: PushJob, claim: str) -> bool:
+        """Right before sending: a claim taken over (this push outlived the timeout) means the other process pushes."""
+        with self.runtime.session() as session:
+            if confirm_claim(session, claim):
+                return True
+        log.warning("push job taken over by another push worker after %.0f s; not pushed here", self.claim_timeout_s,
+                    extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
+        return False
 
-    def _handle(self, job: PushJob) -> None:
+    def _handle(self, job: PushJob, claim: str | None = None) -> None:
         with self.runtime.session() as session:
             record = crud.get_conversation(session, job.tenant_id, job.conversation_id)
             conversation = Conversation.model_validate(record.conversation)
@@ -250,7 +331,7 @@ class PushWorker:
             log.info("no %s settings any more; prompt dropped", job.platform, extra={"tenant": job.tenant_id})
             return
         message = self._summary(job, conversation) if job.kind == "summary" else self._suggestion(job, conversation)
-        if message is not None:
+        if message is not None and (claim is None or self._still_ours(job, claim)):
             self._send(job, stored, conversation, message)
 
     def _summary(self, job: PushJob, conversation: Conversation) -> OutgoingMessage:

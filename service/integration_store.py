@@ -8,7 +8,14 @@ Taking in a message is one transaction whose first statement is a write: on SQLi
 lock before anything is read, on PostgreSQL the chat row is locked FOR UPDATE, so concurrent deliveries to
 one chat append one after the other instead of overwriting each other. Uniqueness does the rest: a nonce
 seen before fails its insert (a replay), a message id seen before fails its insert (the platform's
-redelivery, answered without doing anything twice).
+redelivery, answered without doing anything twice). A customer's message also leaves a push job in that
+transaction: the prompt it calls for is stored exactly when the message is, so no crash can keep one
+without the other.
+
+Push jobs are claimed with conditional UPDATEs, never a read followed by a write: on SQLite a transaction
+that read first cannot take the write lock once another process has written (it fails at once, without
+waiting), and on PostgreSQL a second claimer blocked on the same rows re-checks the condition after the
+first commits and matches nothing, so each job has one owner.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Annotated, Literal
 
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -35,7 +42,7 @@ from conversation import Conversation
 from integrations import DingTalkCrypto, IncomingMessage, IntegrationError, MessageError, WeComCrypto, append_message
 from service import crud
 from service.config import Settings
-from service.integration_models import ChatLink, IntegrationSettingsRow, ProcessedMessage, SeenNonce
+from service.integration_models import ChatLink, IntegrationSettingsRow, ProcessedMessage, PushJobRow, SeenNonce
 from service.models import ConversationRecord, Tenant, utcnow
 
 Platform = Literal["wecom", "dingtalk"]
@@ -220,13 +227,17 @@ class Intake:
 
 
 def take_message(session: Session, tenant_id: str, message: IncomingMessage) -> Intake:
-    """Append `message` to its chat's Conversation, once per message id (a redelivery is a duplicate)."""
+    """Append `message` to its chat's Conversation, once per message id (a redelivery is a duplicate); a
+    customer's message also queues the suggestion prompt for the chat (`enqueue_push`), in the same transaction."""
     if max(len(message.msg_id), len(message.chat_id)) > _MAX_ID:
         raise MessageError(f"message or chat id longer than {_MAX_ID} characters: not a platform id")
     if not _insert_new(session, ProcessedMessage, tenant_id=tenant_id, platform=message.platform, msg_id=message.msg_id,
                        chat_id=message.chat_id, created_at=utcnow()):
         return Intake(duplicate=True)
-    return Intake(duplicate=False, conversation_id=_append_to_chat(session, tenant_id, message))
+    conversation_id = _append_to_chat(session, tenant_id, message)
+    if message.role == "customer":
+        enqueue_push(session, tenant_id, message.platform, conversation_id)
+    return Intake(duplicate=False, conversation_id=conversation_id)
 
 
 def _append_to_chat(session: Session, tenant_id: str, message: IncomingMessage) -> str:
@@ -283,7 +294,8 @@ def claim_quiet_chats(session: Session, quiet_s: float, limit: int = 100) -> lis
     the same chat, the second matches no row (PostgreSQL re-checks the condition once the first commits;
     SQLite has one writer), and a message that arrived since the read makes the chat not quiet. Rows are
     claimed in key order, so two claimers lock shared rows in the same order and never deadlock. The caller
-    commits before pushing; a push lost to a crash after that is not retried (a summary at most once).
+    commits before pushing: the push worker queues a summary job (`enqueue_push`) in the same transaction,
+    so a claimed chat's summary survives a crash like any other prompt.
     """
     cutoff = utcnow() - timedelta(seconds=quiet_s)
     due = session.execute(
@@ -314,3 +326,111 @@ def mark_summarized(session: Session, tenant_id: str, conversation_id: str) -> N
         .values(last_unsummarized_at=None)
         .execution_options(synchronize_session=False)
     )
+
+
+# --- the push queue ------------------------------------------------------------------------------------------------
+
+PushKind = Literal["suggestion", "summary"]
+_CLAIM_TRIES = 8
+
+
+def enqueue_push(session: Session, tenant_id: str, platform: Platform, conversation_id: str, kind: PushKind = "suggestion") -> None:
+    """One INSERT, committed with the caller's transaction: a prompt for the chat as it stands when it is pushed."""
+    session.execute(insert(PushJobRow).values(tenant_id=tenant_id, platform=platform, conversation_id=conversation_id, kind=kind,
+                                              status="pending", created_at=utcnow(), attempts=0))
+
+
+@dataclass(frozen=True)
+class ClaimedPush:
+    claim: str
+    tenant_id: str
+    platform: Platform
+    conversation_id: str
+    kind: PushKind
+    jobs: int  # how many queued jobs of the chat this one push answers
+
+
+def _claimable(now: datetime, timeout_s: float, max_attempts: int):
+    """Pending, or claimed by a process that has not finished it within the timeout (it died, most likely)."""
+    stale = and_(PushJobRow.status == "claimed", PushJobRow.claimed_at < now - timedelta(seconds=timeout_s),
+                 PushJobRow.attempts < max_attempts)
+    return or_(PushJobRow.status == "pending", stale)
+
+
+def claim_push(session: Session, timeout_s: float, max_attempts: int) -> ClaimedPush | None:
+    """The oldest claimable chat's jobs of one kind, all of them, claimed for this caller; None when there are none.
+
+    One UPDATE picks the chat (the subquery) and claims its jobs, so several queued suggestions of one chat
+    become one push. A claimer that lost the race to another matches no row and tries the next chat; the
+    caller commits before pushing.
+    """
+    now = utcnow()
+    claimable = _claimable(now, timeout_s, max_attempts)
+    key = (PushJobRow.tenant_id, PushJobRow.platform, PushJobRow.conversation_id, PushJobRow.kind)
+    oldest = select(*key).where(claimable).order_by(PushJobRow.id).limit(1)
+    for _ in range(_CLAIM_TRIES):
+        token = secrets.token_hex(16)
+        taken = session.execute(
+            update(PushJobRow)
+            .where(claimable, tuple_(*key).in_(oldest))
+            .values(status="claimed", claim=token, claimed_at=now, attempts=PushJobRow.attempts + 1)
+            .returning(*key)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if taken:
+            return ClaimedPush(token, *taken[0], jobs=len(taken))
+        if session.scalar(select(PushJobRow.id).where(claimable).limit(1)) is None:
+            return None
+    return None
+
+
+def confirm_claim(session: Session, claim: str) -> bool:
+    """Whether `claim` is still this caller's (not taken over after a timeout); renews it when it is."""
+    renewed = session.execute(
+        update(PushJobRow).where(PushJobRow.claim == claim, PushJobRow.status == "claimed").values(claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return renewed.rowcount > 0
+
+
+def finish_push(session: Session, claim: str, status: Literal["done", "failed"] = "done") -> None:
+    session.execute(
+        update(PushJobRow).where(PushJobRow.claim == claim, PushJobRow.status == "claimed").values(status=status, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class QueueUpkeep:
+    dropped: int  # pending jobs over the bound, oldest first
+    abandoned: list[tuple[str, str]]  # (tenant, conversation) of jobs whose claims timed out `max_attempts` times
+    purged: int
+
+
+def upkeep_push_queue(session: Session, *, max_pending: int, timeout_s: float, max_attempts: int, keep_s: float) -> QueueUpkeep:
+    """Bound the queue: finished jobs older than `keep_s` go, jobs that took every attempt down with them fail,
+    and the oldest pending jobs beyond `max_pending` are dropped. Writes first (see the module docstring)."""
+    now = utcnow()
+    purged = session.execute(
+        delete(PushJobRow)
+        .where(PushJobRow.status.in_(("done", "failed", "dropped")), PushJobRow.finished_at < now - timedelta(seconds=keep_s))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    abandoned = session.execute(
+        update(PushJobRow)
+        .where(PushJobRow.status == "claimed", PushJobRow.claimed_at < now - timedelta(seconds=timeout_s),
+               PushJobRow.attempts >= max_attempts)
+        .values(status="failed", finished_at=now)
+        .returning(PushJobRow.tenant_id, PushJobRow.conversation_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    dropped = 0
+    if session.scalar(select(func.count()).select_from(PushJobRow).where(PushJobRow.status == "pending")) > max_pending:
+        newest_dropped = session.scalar(
+            select(PushJobRow.id).where(PushJobRow.status == "pending").order_by(PushJobRow.id.desc()).offset(max_pending).limit(1)
+        )
+        dropped = session.execute(
+            update(PushJobRow).where(PushJobRow.status == "pending", PushJobRow.id <= newest_dropped)
+            .values(status="dropped", finished_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+    return QueueUpkeep(dropped, sorted(set(map(tuple, abandoned))), purged)

@@ -35,7 +35,7 @@ from conversation import Conversation
 from integrations import IncomingMessage, SignatureError, parse_dingtalk_event, parse_dingtalk_robot, parse_wecom_xml, verify_outgoing
 from service import crud
 from service.api.deps import CallerDep, RuntimeDep, SessionDep
-from service.integration_push import ChatSummary, PushJob, Pusher, suggestion_message, summarize
+from service.integration_push import ChatSummary, Pusher, suggestion_message, summarize
 from service.integration_store import (
     Intake,
     Platform,
@@ -43,6 +43,7 @@ from service.integration_store import (
     SettingsUnreadable,
     StoredSettings,
     any_configured,
+    enqueue_push,
     fernet,
     load_settings,
     mark_summarized,
@@ -86,7 +87,7 @@ def pusher(app: FastAPI) -> Pusher:
         current = getattr(app.state, "integration_pusher", None)
         if current is None or not current.alive():
             if current is not None:
-                log.error("push worker process died; starting another (its queued prompts are lost)")
+                log.error("push worker process died; starting another (it takes over the dead one's jobs)")
             app.state.integration_pusher = Pusher(app.state.runtime.settings)
         return app.state.integration_pusher
 
@@ -191,13 +192,13 @@ def _take_in(runtime: Runtime, tenant_id: str, platform: Platform, nonce: str, m
 
 
 def _after_commit(app: FastAPI, tenant_id: str, platform: Platform, message: IncomingMessage | None, intake: Intake) -> None:
-    """Hand a new customer message to the push worker, only once it is committed (the worker reads it back)."""
+    """Wake the push worker for a new customer message, once it is committed (take_message queued its push job)."""
     if message is None:
         return
     log.info("%s message %s", platform, "redelivered" if intake.duplicate else "taken in",
              extra={"tenant": tenant_id, "chat": message.chat_id, "msg_id": message.msg_id, "role": message.role})
     if not intake.duplicate and message.role == "customer" and intake.conversation_id:
-        pusher(app).submit(PushJob(tenant_id=tenant_id, platform=platform, conversation_id=intake.conversation_id))
+        pusher(app).wake()
 
 
 # --- WeCom -----------------------------------------------------------------------------------------------------
@@ -367,5 +368,7 @@ def summarize_chat(
         if platform not in ("wecom", "dingtalk"):
             raise HTTPException(status.HTTP_409_CONFLICT, "only a WeCom or DingTalk chat can be pushed back to its platform")
         mark_summarized(session, caller.tenant_id, record.id)  # the quiet-chat summary would repeat this one
-        pusher(request.app).submit(PushJob(tenant_id=caller.tenant_id, platform=platform, conversation_id=record.id, kind="summary"))
+        enqueue_push(session, caller.tenant_id, platform, record.id, "summary")
+        session.commit()  # before the wake-up, so the worker finds the job
+        pusher(request.app).wake()
     return summary
