@@ -44,6 +44,7 @@ class LiveSession:
         self._started = time.monotonic()
         self._epoch0: float | None = None
         self._audio: list[tuple[Any, str]] = []  # (StreamingTranscriber, role) per channel
+        self._unanalysed: list[int] = []  # recognized finals sent as transcripts, not yet tagged and answered
         self._audio_channels = 0
         self._rep_channel = 0
         self._resample: tuple[int, int] | None = None
@@ -64,7 +65,11 @@ class LiveSession:
         if not isinstance(end, (int, float)) or end < start:
             end = start + spoken_units(text) / UNITS_PER_SECOND
         segment = Segment(speaker=role, start=start, end=float(end), text=text.strip())
-        return await asyncio.to_thread(self._process, segment, True)
+        def process() -> list[dict[str, Any]]:
+            index, transcript = self._append(segment)
+            return [transcript, *self._analyse(index)]
+
+        return await asyncio.to_thread(process)
 
     def _clock(self, ts: Any) -> float:
         """Session time in seconds; never earlier than the last segment (the schema keeps time order)."""
@@ -131,21 +136,36 @@ class LiveSession:
         return await asyncio.to_thread(finish)
 
     def _stream_events(self, stream_events) -> list[dict[str, Any]]:
+        """Transcript events only: a final's objections and suggestions wait for `analyse_pending`, so the
+        transcript goes out as soon as it is decoded."""
         out: list[dict[str, Any]] = []
         for event in stream_events:
             if event.kind == "partial":
                 out.append(_transcript(event.segment, final=False, index=None))
             else:
                 segment = event.segment.model_copy(update={"start": max(event.segment.start, self.segments[-1].start if self.segments else 0.0)})
-                out += self._process(segment, False)
+                index, transcript = self._append(segment)
+                self._unanalysed.append(index)
+                out.append(transcript)
         return out
+
+    async def analyse_pending(self) -> list[dict[str, Any]]:
+        """Objection, hint and suggestion events for the recognized finals already sent as transcripts."""
+        if not self._unanalysed:
+            return []
+        pending, self._unanalysed = self._unanalysed, []
+        return await asyncio.to_thread(lambda: [event for index in pending for event in self._analyse(index)])
 
     # --- one finished segment ---------------------------------------------------------------------
 
-    def _process(self, segment: Segment, with_suggestions: bool) -> list[dict[str, Any]]:
+    def _append(self, segment: Segment) -> tuple[int, dict[str, Any]]:
         self.segments.append(segment)
         index = len(self.segments) - 1
-        events = [_transcript(segment, final=True, index=index)]
+        return index, _transcript(segment, final=True, index=index)
+
+    def _analyse(self, index: int) -> list[dict[str, Any]]:
+        segment = self.segments[index]
+        events: list[dict[str, Any]] = []
         labels: list[str] = []
         if segment.speaker == "customer":
             result = self.runtime.tagger.classify([{"text": segment.text, "role": "customer"}])[0]
@@ -154,7 +174,7 @@ class LiveSession:
                 events.append({"type": "objection", "segment": index, "labels": labels, "scores": result.scores, "evidence": result.evidence})
         hints = self.coach.observe(segment.speaker, segment.start, segment.end, segment.text, frozenset(labels))
         events += [{"type": "hint", **hint.model_dump()} for hint in hints]
-        if segment.speaker == "customer" and with_suggestions:
+        if segment.speaker == "customer":
             events += self._suggestions(index)
         return events
 

@@ -6,8 +6,10 @@ dBFS, but a call's noise floor sits anywhere from -60 to -35 dBFS (the pauses of
 audio, and one high enough for noise cuts quiet words. A 30 ms block therefore counts as voice when it is
 `VOICE_OVER_FLOOR_DB` louder than the line's floor: the quietest stretch of `SMOOTH_BLOCKS` blocks heard
 in the last `FLOOR_WINDOW_S` (minimum statistics; a stretch, not a block, because single blocks of noise
-dip 10 dB under their neighbours; digital silence is left out, as a muted line says nothing about its
-noise). WebRTC's VAD was tried first: at every aggressiveness it called the JFK pauses speech. Silero
+dip 10 dB under their neighbours). Digital silence counts as the floor at `SILENCE_DBFS`: a channel that
+carries zeros between one party's words (a stereo call, clean TTS) has no other floor, and speech heard
+after it must be voice, not the floor. The price: steady noise that starts after digital silence counts as
+voice until the silence leaves the window. WebRTC's VAD was tried first: at every aggressiveness it called the JFK pauses speech. Silero
 (faster-whisper's VAD) would work but is a neural net run on every 100 ms of every live stream, while
 this costs microseconds per frame.
 """
@@ -46,7 +48,7 @@ class VoiceTracker:
         if not whole:
             return
         power = np.mean(np.square(data[:whole].reshape(-1, BLOCK), dtype=np.float64), axis=1)
-        self._heard.extend(power[power > _SILENT_POWER].tolist())
+        self._heard.extend(np.maximum(power, _SILENT_POWER).tolist())
         voiced = np.flatnonzero(power > max(_SILENT_POWER, self._floor() * 10 ** (VOICE_OVER_FLOOR_DB / 10)))
         self.voiced_seconds += len(voiced) * BLOCK / SAMPLE_RATE
         if len(voiced):
@@ -54,9 +56,9 @@ class VoiceTracker:
         self._seen += whole
 
     def _floor(self) -> float:
-        """The line's noise power: the quietest stretch heard lately (0 before anything was heard)."""
+        """The line's noise power: the quietest stretch heard lately (silence before anything was heard)."""
         if not self._heard:
-            return 0.0
+            return _SILENT_POWER
         heard = np.fromiter(self._heard, dtype=np.float64)
         if len(heard) < SMOOTH_BLOCKS:
             return float(heard.min())

@@ -124,6 +124,30 @@ def test_live_audio_stream_gives_partials_and_finals(live):
     assert events[-1]["conversation_id"]
 
 
+def test_live_customer_audio_gets_suggestions_after_its_transcript(live):
+    """What the customer says on a call is answered from the playbook like a typed turn, and the transcript
+    goes out first (tagging and retrieval never delay it)."""
+    from speech.audio import load_audio
+
+    server, tenant = live
+    pcm = (load_audio(JFK) * 32767).astype("<i2").tobytes()
+    with connect(_url(server, tenant.admin_key), ping_interval=None) as ws:
+        ws.recv(timeout=30)
+        ws.send(json.dumps({"type": "audio_start", "sample_rate": 16000, "channels": 1, "speaker": "customer", "language": "en"}))
+        _until(ws, "audio_ready")
+        for i in range(0, len(pcm), 32000):
+            ws.send(pcm[i : i + 32000])
+        ws.send(json.dumps({"type": "audio_end"}))
+        ws.send(json.dumps({"type": "end"}))
+        events = _until(ws, "stored", limit=500)
+    finals = [e for e in events if e["type"] == "transcript" and e["final"]]
+    assert finals and all(e["speaker"] == "customer" for e in finals)
+    for final in finals:
+        answers = [e for e in events if e["type"] == "suggestion" and e["segment"] == final["segment"]]
+        assert answers and all(a["citations"] for a in answers), final["text"]
+        assert events.index(final) < events.index(answers[0])
+
+
 def test_live_needs_a_key(live):
     server, _ = live
     with pytest.raises(InvalidStatus):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from speech import load_audio
-from speech.vad import VoiceTracker
+from speech.vad import FLOOR_WINDOW_S, VoiceTracker
 
 
 def noise(seconds: float, dbfs: float, seed: int = 0) -> np.ndarray:
@@ -19,11 +19,30 @@ def feed(tracker: VoiceTracker, audio: np.ndarray, frame: int = 1600) -> None:
         tracker.feed(audio[i : i + frame])
 
 
-def test_nothing_voiced_in_silence_or_steady_noise():
+def test_steady_noise_is_not_voice():
+    tracker = VoiceTracker()
+    feed(tracker, noise(12, -40))
+    assert tracker.voiced_until is None and tracker.quiet_for() == float("inf")
+
+
+def test_silence_is_the_floor_until_it_leaves_the_window():
+    """Digital silence, then steady noise: voice while the silence is within FLOOR_WINDOW_S, then the noise
+    is the floor (a channel carrying zeros between words has no other floor to judge speech by)."""
     tracker = VoiceTracker()
     feed(tracker, np.zeros(16000 * 3, np.float32))
-    feed(tracker, noise(5, -40))
-    assert tracker.voiced_until is None and tracker.quiet_for() == float("inf")
+    assert tracker.voiced_until is None
+    feed(tracker, noise(12, -40))
+    assert 3 < tracker.voiced_until < 3 + FLOOR_WINDOW_S + 0.5
+    assert tracker.quiet_for() >= 1.0
+
+
+def test_clean_speech_after_silence_is_voice(shared_speech):
+    """A stereo channel (zeros while the other party talks) with clean speech: all of it is voice."""
+    speech = load_audio(shared_speech / "zh_welcome.wav")[int(0.5 * 16000) : int(5.1 * 16000)]
+    tracker = VoiceTracker()
+    feed(tracker, np.concatenate([np.zeros(16000 * 2, np.float32), speech, np.zeros(16000, np.float32)]))
+    assert tracker.voiced_seconds >= 0.8 * len(speech) / 16000
+    assert tracker.quiet_for() == pytest.approx(1.0, abs=0.2)
 
 
 def test_pause_in_a_noisy_line_is_heard(shared_speech):

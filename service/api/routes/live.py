@@ -59,14 +59,11 @@ async def live(websocket: WebSocket) -> None:
             if message["type"] == "websocket.disconnect":
                 open_ = False
                 break
-            try:
-                events, done = await _dispatch(session, message)
-            except LiveError as error:
-                events, done = [{"type": "error", "detail": str(error)}], False
-            except Exception as error:  # noqa: BLE001 - one failed message must not end the rep's session
-                log.exception("live message failed", extra={"session_id": session.id})
-                events, done = [{"type": "error", "detail": f"internal error ({type(error).__name__}); it has been logged"}], False
+            events, done = await _answer(session, message)
             for event in events:
+                await websocket.send_json(event)
+            # a recognized final's transcript is out; its objections and suggestions follow
+            for event in await _follow_up(session):
                 await websocket.send_json(event)
             if done:
                 break
@@ -79,6 +76,27 @@ async def live(websocket: WebSocket) -> None:
     if open_:
         await websocket.send_json({"type": "stored", "conversation_id": conversation_id})
         await websocket.close()
+
+
+async def _answer(session: LiveSession, message: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+    try:
+        return await _dispatch(session, message)
+    except Exception as error:  # noqa: BLE001 - one failed message must not end the rep's session
+        return _failure(session, error), False
+
+
+async def _follow_up(session: LiveSession) -> list[dict[str, Any]]:
+    try:
+        return await session.analyse_pending()
+    except Exception as error:  # noqa: BLE001
+        return _failure(session, error)
+
+
+def _failure(session: LiveSession, error: Exception) -> list[dict[str, Any]]:
+    if isinstance(error, LiveError):
+        return [{"type": "error", "detail": str(error)}]
+    log.exception("live message failed", extra={"session_id": session.id}, exc_info=error)
+    return [{"type": "error", "detail": f"internal error ({type(error).__name__}); it has been logged"}]
 
 
 async def _read(websocket: WebSocket, inbox: asyncio.Queue[dict[str, Any]]) -> None:
