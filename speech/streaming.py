@@ -41,9 +41,9 @@ ENDPOINT_S = 0.5  # this much silence after speech ends the utterance: decode at
 # After this much silence an endpoint is likely due: no partial then, as the final decodes the same audio
 # moments later, and a partial holding the engine would make that final (or another stream's) wait.
 PAUSING_S = 0.2
-# Less voice than this is a breath, a click or a word's last syllable trailing past the endpoint, not an
-# utterance: decoded alone, Whisper makes words up ("I'm sorry sorry sorry ...").
-MIN_UTTERANCE_VOICE_S = 0.25
+# Less voice than this (three VAD frames) is a click or a word's last syllable trailing past the endpoint,
+# not an utterance: decoded alone, Whisper makes words up ("I'm sorry sorry sorry ...").
+MIN_UTTERANCE_VOICE_S = 0.1
 _LOOP_COMPRESSION_RATIO = 2.4
 _MAX_UNITS_PER_S = 15.0  # Chinese characters or words per second: 2-3 times a fast speaker
 _RATE_CHECK_UNITS = 6  # shorter texts have too coarse timestamps to judge
