@@ -85,7 +85,7 @@ class PushJobRow(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(16))
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # suggestion | summary
+    kind: Mapped[str] = mapped_column(String(16))  # suggestion | summary | analysis
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | claimed | done | failed | dropped
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claim: Mapped[str | None] = mapped_column(String(32))

@@ -27,6 +27,16 @@ Summaries: on demand (the summarize route queues a job), and once a chat has gon
 DEALWISE_CHAT_QUIET_S: the worker checks the database every min(60, quiet/4) s and claims the due chats there
 (integration_store.claim_quiet_chats), queueing their summary jobs in the same transaction, so the state
 survives restarts and, with several server processes, each summary is pushed by one of them.
+
+The chat's stored analysis: a chat is analysed as a conversation posted to POST /v1/conversations is
+(Runtime.analyze: features, objections, hints), here and not in the callback, because it is CPU-heavy. Every
+job re-analyses its chat as it stands after pushing (a suggestion, a summary, and 'analysis' jobs, which the
+callback queues for the rep's messages: they call for no prompt, but change the features), so the stored
+analysis follows the chat's last message, whoever sent it, within a push worker's latency; the chat's queued
+analysis jobs are claimed with any job of it (one analysis answers them all). The analysis is written only
+while the conversation is still the one analysed (integration_store.store_analysis): a message that arrived
+meanwhile has a job of its own. A chat that has only one side so far (the customer's messages, before a rep
+answers) has no behavior features, which compare the two; its objections are still stored, in the same shape.
 """
 
 from __future__ import annotations
@@ -60,6 +70,7 @@ from service.integration_store import (
     fernet,
     finish_push,
     load_settings,
+    store_analysis,
     upkeep_push_queue,
 )
 from service.runtime import tenant_collection
@@ -87,7 +98,7 @@ class PushJob(BaseModel):
     tenant_id: str
     platform: Platform
     conversation_id: str
-    kind: Literal["suggestion", "summary"] = "suggestion"
+    kind: Literal["suggestion", "summary", "analysis"] = "suggestion"
 
 
 class ChatSummary(BaseModel):
@@ -111,6 +122,33 @@ def summarize(conversation_id: str, conversation: Conversation, tagger) -> ChatS
     notes = minutes(conversation, tagger=tagger)
     return ChatSummary(conversation_id=conversation_id, language=notes.language, summary=notes.summary, objections=objections,
                        decisions=notes.decisions, next_steps=notes.action_items)
+
+
+def chat_analysis(runtime: Runtime, conversation: Conversation) -> dict:
+    """What POST /v1/conversations stores as a conversation's analysis (Runtime.analyze), for a chat as it stands.
+
+    A chat without both sides yet (AnalysisError: behavior features compare the rep with the customer) still
+    gets its objections, tagged by the same tagger and stored in the same shape, with no features or hints.
+    """
+    from agent.pii import mask_structure
+    from behavior import AnalysisError, ObjectionTag
+
+    try:
+        analysis = runtime.analyze(conversation)
+    except AnalysisError:
+        who = roles(conversation)
+        said = [{"text": s.text, "role": who.get(s.speaker, "other")} for s in conversation.segments]
+        results = runtime.tagger.classify(said) if said else []
+        objections = [ObjectionTag(segment=i, speaker=segment.speaker, labels=r.labels, scores=r.scores, evidence=r.evidence)
+                      for i, (segment, r) in enumerate(zip(conversation.segments, results)) if r.labels]
+        analysis = mask_structure({
+            "features": None,
+            "objections": [tag.model_dump(mode="json") for tag in objections],
+            "objection_types": sorted({label for tag in objections for label in tag.labels}),
+            "hints": [],
+        })
+    analysis.pop("conversation", None)
+    return analysis
 
 
 def _clip(text: str) -> str:
@@ -323,9 +361,20 @@ class PushWorker:
         return False
 
     def _handle(self, job: PushJob, claim: str | None = None) -> None:
+        """Push the job's prompt (none for an 'analysis' job), then store the chat's analysis: the rep waits for the
+        prompt, nobody for the analysis. The analysis is refreshed even when the push fails or is dropped."""
         with self.runtime.session() as session:
             record = crud.get_conversation(session, job.tenant_id, job.conversation_id)
-            conversation = Conversation.model_validate(record.conversation)
+            body = record.conversation
+        conversation = Conversation.model_validate(body)
+        try:
+            if job.kind != "analysis":
+                self._push(job, claim, conversation)
+        finally:
+            self._analyse(job, body, conversation)
+
+    def _push(self, job: PushJob, claim: str | None, conversation: Conversation) -> None:
+        with self.runtime.session() as session:
             stored = load_settings(session, job.tenant_id, job.platform, fernet(self.runtime.settings))
         if stored is None:
             log.info("no %s settings any more; prompt dropped", job.platform, extra={"tenant": job.tenant_id})
@@ -333,6 +382,15 @@ class PushWorker:
         message = self._summary(job, conversation) if job.kind == "summary" else self._suggestion(job, conversation)
         if message is not None and (claim is None or self._still_ours(job, claim)):
             self._send(job, stored, conversation, message)
+
+    def _analyse(self, job: PushJob, body: dict, conversation: Conversation) -> None:
+        """Store the chat's analysis, unless a message changed the chat since `body` was read (its job analyses it)."""
+        analysis = chat_analysis(self.runtime, conversation)
+        with self.runtime.session() as session:
+            current = store_analysis(session, job.tenant_id, job.conversation_id, body, analysis)
+        if not current:
+            log.debug("chat changed while it was analysed; its newer job stores the analysis",
+                      extra={"tenant": job.tenant_id, "conversation": job.conversation_id})
 
     def _summary(self, job: PushJob, conversation: Conversation) -> OutgoingMessage:
         return summary_message(summarize(job.conversation_id, conversation, self.runtime.tagger))

@@ -10,7 +10,8 @@ one chat append one after the other instead of overwriting each other. Uniquenes
 seen before fails its insert (a replay), a message id seen before fails its insert (the platform's
 redelivery, answered without doing anything twice). A customer's message also leaves a push job in that
 transaction: the prompt it calls for is stored exactly when the message is, so no crash can keep one
-without the other.
+without the other. Any other message (the rep's) leaves an 'analysis' job instead: the push worker keeps the
+chat's stored analysis (features, objections) current, and the callback does nothing CPU-heavy for it.
 
 Push jobs are claimed with conditional UPDATEs, never a read followed by a write: on SQLite a transaction
 that read first cannot take the write lock once another process has written (it fails at once, without
@@ -227,16 +228,17 @@ class Intake:
 
 
 def take_message(session: Session, tenant_id: str, message: IncomingMessage) -> Intake:
-    """Append `message` to its chat's Conversation, once per message id (a redelivery is a duplicate); a
-    customer's message also queues the suggestion prompt for the chat (`enqueue_push`), in the same transaction."""
+    """Append `message` to its chat's Conversation, once per message id (a redelivery is a duplicate), and queue
+    the chat's job in the same transaction (`enqueue_push`): a customer's message the suggestion prompt, any other
+    an 'analysis' job. The push worker re-analyses the chat for either, so the stored analysis follows the chat
+    while the callback pays one INSERT for it, whoever spoke."""
     if max(len(message.msg_id), len(message.chat_id)) > _MAX_ID:
         raise MessageError(f"message or chat id longer than {_MAX_ID} characters: not a platform id")
     if not _insert_new(session, ProcessedMessage, tenant_id=tenant_id, platform=message.platform, msg_id=message.msg_id,
                        chat_id=message.chat_id, created_at=utcnow()):
         return Intake(duplicate=True)
     conversation_id = _append_to_chat(session, tenant_id, message)
-    if message.role == "customer":
-        enqueue_push(session, tenant_id, message.platform, conversation_id)
+    enqueue_push(session, tenant_id, message.platform, conversation_id, "suggestion" if message.role == "customer" else "analysis")
     return Intake(duplicate=False, conversation_id=conversation_id)
 
 
@@ -260,6 +262,24 @@ def _append_to_chat(session: Session, tenant_id: str, message: IncomingMessage) 
         record.conversation = data
     link.last_unsummarized_at = utcnow()  # arrival time, one clock for the quiet check (platform clocks drift)
     return record.id
+
+
+def store_analysis(session: Session, tenant_id: str, conversation_id: str, analysed: dict, analysis: dict) -> bool:
+    """Store `analysis` as the conversation's, only while its body is still `analysed` (what was analysed); False
+    when a message arrived meanwhile (or the conversation is gone): that message queued a job of its own, whose
+    analysis of the newer body must not be overwritten by this older one. Only the `analysis` column is written.
+
+    A write first (a no-op UPDATE of the row), as in taking in a message: on SQLite it takes the write lock before
+    the body is read, on PostgreSQL it locks the row, so no callback can append between the check and the write.
+    """
+    row = and_(ConversationRecord.id == conversation_id, ConversationRecord.tenant_id == tenant_id)
+    locked = session.execute(
+        update(ConversationRecord).where(row).values(analysis=ConversationRecord.analysis).execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1 or session.scalar(select(ConversationRecord.conversation).where(row)) != analysed:
+        return False
+    session.execute(update(ConversationRecord).where(row).values(analysis=analysis).execution_options(synchronize_session=False))
+    return True
 
 
 def stored_reply(session: Session, tenant_id: str, platform: Platform, msg_id: str) -> str | None:
@@ -330,7 +350,7 @@ def mark_summarized(session: Session, tenant_id: str, conversation_id: str) -> N
 
 # --- the push queue ------------------------------------------------------------------------------------------------
 
-PushKind = Literal["suggestion", "summary"]
+PushKind = Literal["suggestion", "summary", "analysis"]  # analysis: only refresh the chat's stored analysis, push nothing
 _CLAIM_TRIES = 8
 
 
@@ -361,24 +381,31 @@ def claim_push(session: Session, timeout_s: float, max_attempts: int) -> Claimed
     """The oldest claimable chat's jobs of one kind, all of them, claimed for this caller; None when there are none.
 
     One UPDATE picks the chat (the subquery) and claims its jobs, so several queued suggestions of one chat
-    become one push. A claimer that lost the race to another matches no row and tries the next chat; the
-    caller commits before pushing.
+    become one push. The chat's 'analysis' jobs go along with a claim of any kind: every job re-analyses the
+    chat as it stands, so one analysis answers them all. Prompts come first: analysis-only jobs are claimed when
+    no prompt is queued (a rep waits for a prompt, nobody for an analysis), which also lets a chat's queued
+    analysis ride along with its next prompt. A claimer that lost the race to another matches no row and tries
+    the next chat; the caller commits before pushing.
     """
     now = utcnow()
     claimable = _claimable(now, timeout_s, max_attempts)
-    key = (PushJobRow.tenant_id, PushJobRow.platform, PushJobRow.conversation_id, PushJobRow.kind)
-    oldest = select(*key).where(claimable).order_by(PushJobRow.id).limit(1)
+    chat = (PushJobRow.tenant_id, PushJobRow.platform, PushJobRow.conversation_id)
+    key = (*chat, PushJobRow.kind)
+    first = (PushJobRow.kind == "analysis", PushJobRow.id)  # prompts before analyses, each oldest first
+    oldest = select(*key).where(claimable).order_by(*first).limit(1)
+    oldest_chat = select(*chat).where(claimable).order_by(*first).limit(1)
     for _ in range(_CLAIM_TRIES):
         token = secrets.token_hex(16)
         taken = session.execute(
             update(PushJobRow)
-            .where(claimable, tuple_(*key).in_(oldest))
+            .where(claimable, or_(tuple_(*key).in_(oldest), and_(PushJobRow.kind == "analysis", tuple_(*chat).in_(oldest_chat))))
             .values(status="claimed", claim=token, claimed_at=now, attempts=PushJobRow.attempts + 1)
             .returning(*key)
             .execution_options(synchronize_session=False)
         ).all()
         if taken:
-            return ClaimedPush(token, *taken[0], jobs=len(taken))
+            kind = next((row[3] for row in taken if row[3] != "analysis"), "analysis")
+            return ClaimedPush(token, *taken[0][:3], kind=kind, jobs=len(taken))
         if session.scalar(select(PushJobRow.id).where(claimable).limit(1)) is None:
             return None
     return None
