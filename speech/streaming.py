@@ -2,14 +2,14 @@
 
 Policy (local agreement, as in Macháček et al., "Turning Whisper into Real-Time Transcription"):
 every `step_s` of new audio the whole uncommitted buffer is decoded again; words on which two
-consecutive decodes agree, as a prefix, are committed and never change. An endpoint (`ENDPOINT_S` of
-silence after voice, as speech/vad.py hears it on the line's noise floor) does not wait for the next step or for agreement: the utterance is decoded at
-once and committed whole, which is what makes a final arrive within about a second of the speaker
-stopping; its audio is then dropped, so the next decode starts from the next utterance. Committed words are closed
-into a final segment at sentence-ending punctuation or a pause; everything after the committed
-prefix is reported as a partial that may still change. Once a final segment is out, its audio is
-dropped from the buffer, so memory stays bounded however long the session runs (the buffer never
-exceeds `2 * max_buffer_s`).
+consecutive decodes agree, as a prefix, are committed and never change. An endpoint (`ENDPOINT_S`
+without voice, as Silero VAD hears it: speech/vad.py) does not wait for the next step or for agreement:
+the utterance is decoded at once and committed whole, which is what makes a final arrive within about a
+second of the speaker stopping; its audio is then dropped, so the next decode starts from the next
+utterance. Committed words are closed into a final segment at sentence-ending punctuation or a pause;
+everything after the committed prefix is reported as a partial that may still change. Once a final
+segment is out, its audio is dropped from the buffer, so memory stays bounded however long the session
+runs (the buffer never exceeds `2 * max_buffer_s`).
 """
 
 from __future__ import annotations
