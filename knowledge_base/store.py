@@ -64,6 +64,25 @@ def _client(path: str):
     return chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
 
 
+# Held while this process reads or writes Chroma, so a reopen never stops the client under a running ingest.
+_CHROMA_LOCK = threading.RLock()
+
+
+def _reopen_client(path: str) -> None:
+    """Make the next `_client(path)` see what other processes wrote.
+
+    A Chroma client keeps the vector segments it has read in memory: after `dealwise kb ingest` ran in
+    another process, a server's client could not return the new vectors ("Error finding id"), and a write
+    through it could lose them. Reopening takes tens of milliseconds and happens only before a write and
+    before an index load (after a collection changed), never on the search path."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with _CHROMA_LOCK:
+        SharedSystemClient.clear_system_cache()
+        _client.cache_clear()
+        _client(path)
+
+
 class KnowledgeBase:
     """A named collection of playbook chunks under `directory`, searched by meaning and by keywords.
 
@@ -130,15 +149,17 @@ class KnowledgeBase:
 
     @contextlib.contextmanager
     def _lock(self):
-        """One writer per collection across processes (the CLI and a server may ingest at once)."""
+        """One writer per collection across processes (the CLI and a server may ingest at once), writing
+        through a client that has seen the other processes' writes."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / f".{self.collection}.lock", "w") as handle:
+        with open(self.directory / f".{self.collection}.lock", "w") as handle, _CHROMA_LOCK:
             try:
                 import fcntl
 
                 fcntl.flock(handle, fcntl.LOCK_EX)
             except ImportError:  # not POSIX: single-writer by convention
                 pass
+            _reopen_client(str(self.directory / "chroma"))
             yield
 
     # --- ingest -------------------------------------------------------------------------------------------
@@ -289,7 +310,9 @@ class KnowledgeBase:
         with _LOAD_LOCK:
             cached = _INDEXES.get(cache_key)
             if cached is None or cached.version != version:
-                cached = _Index.load(self, version)
+                with _CHROMA_LOCK:
+                    _reopen_client(str(self.directory / "chroma"))  # the change may come from another process
+                    cached = _Index.load(self, version)
                 _INDEXES[cache_key] = cached
         return cached
 

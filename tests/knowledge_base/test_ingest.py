@@ -260,3 +260,39 @@ def test_drop_removes_the_collection(fast_kb, tmp_path):
     with pytest.raises(KnowledgeBaseError, match="does not exist"):
         fast_kb.search("一")
     assert fast_kb.ingest([tmp_path / "a.md"]).files[0].status == "ingested"  # a fresh start, not "unchanged"
+
+
+def test_another_process_ingesting_is_seen_and_never_overwritten(tmp_path):
+    """The CLI ingests while a server holds the collection open: the server's next search finds the new
+    scripts, and the server's own next ingest keeps them (a stale Chroma client refused or lost them)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scripts = {
+        "price.md": "# 价格异议\n\n客户嫌贵时，先问预算范围，再按仓库数量给出分级报价。",
+        "trial.md": "# Minimal trial\n\nWhen the customer stalls, offer a two-week free trial in one warehouse.",
+        "trust.md": "# 信任异议\n\n客户担心数据安全时，出示等保三级证书和同行业客户案例。",
+    }
+    for name, text in scripts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    directory, everything = tmp_path / "kb", {str(tmp_path / name) for name in scripts}
+
+    def other_process(statement: str) -> str:
+        code = f"from knowledge_base import KnowledgeBase; kb = KnowledgeBase({str(directory)!r}, 'e5', collection='shared'); {statement}"
+        done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=300,
+                              cwd=Path(__file__).resolve().parents[2])
+        return done.stdout
+
+    server = KnowledgeBase(directory, "e5", collection="shared")
+    assert not server.ingest([tmp_path / "price.md"]).failed
+    assert {hit.source for hit in server.search("太贵了", k=5)} == {str(tmp_path / "price.md")}
+
+    other_process(f"assert not kb.ingest([{str(tmp_path / 'trial.md')!r}]).failed")
+    assert str(tmp_path / "trial.md") in {hit.source for hit in server.search("free trial", k=5)}
+
+    assert not server.ingest([tmp_path / "trust.md"]).failed
+    assert {hit.source for hit in server.search("数据安全", k=10)} == everything
+    seen = other_process("import json; print(json.dumps(sorted({h.source for h in kb.search('数据安全', k=10)})))")
+    assert set(json.loads(seen)) == everything
