@@ -25,7 +25,9 @@ def _suggestion(client) -> str:
     tenant_id = client.headers["x-test-tenant"]
     KnowledgeBase(client.headers["x-test-kb"], "e5", collection=tenant_collection("playbook", tenant_id)).ingest([REPO / "examples" / "kb" / "objections_zh.md"])
     conversation_id = client.post("/v1/conversations", json=CALL).json()["id"]
-    return client.post("/v1/suggestions", json={"conversation_id": conversation_id}).json()[0]["id"]
+    response = client.post("/v1/suggestions", json={"conversation_id": conversation_id})
+    assert response.status_code == 200, response.text
+    return response.json()[0]["id"]
 
 
 def _held_action(client) -> str:
