@@ -9,7 +9,6 @@ robot. Runs on SQLite and on PostgreSQL (skipped when no PostgreSQL is reachable
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections import Counter
@@ -20,6 +19,7 @@ import pytest
 from platform_sender import DINGTALK_AES_KEY, DINGTALK_TOKEN
 from platform_standin import APP_KEY, APP_SECRET, ROBOT_SECRET, ROBOT_TOKEN, PlatformStandIn
 from sqlalchemy import select, update
+from test_routes import wait_for
 
 from integrations import IncomingMessage
 from service import crud
@@ -29,28 +29,10 @@ from service.integration_push import Pusher
 from service.integration_store import DingTalkSettings, claim_push, enqueue_push, fernet, finish_push, save_settings, take_message
 from service.runtime import Runtime
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from postgres import PostgresDatabase, postgres_unavailable_reason  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOK = REPO / "examples" / "kb" / "objections_zh.md"
 ROBOT = "/robot/send"
-PUSH_WAIT_S = 600  # the first worker may have to train the objection classifier (when no other test has yet)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request):
-    if request.param == "sqlite":
-        yield None
-        return
-    reason = postgres_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    database = PostgresDatabase()
-    try:
-        yield database.url
-    finally:
-        database.drop()
 
 
 @pytest.fixture
@@ -103,16 +85,6 @@ def prompts_for(standin: PlatformStandIn, chat: str) -> list[str]:
 def statuses(runtime: Runtime) -> Counter:
     with runtime.session() as session:
         return Counter(session.scalars(select(PushJobRow.status)))
-
-
-def wait_for(predicate, timeout: float = PUSH_WAIT_S):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def all_done(runtime: Runtime, jobs: int) -> bool:

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from platform_sender import DINGTALK_AES_KEY, DINGTALK_TOKEN, dingtalk_post, robot_message
 from platform_standin import APP_KEY, APP_SECRET, ROBOT_SECRET, ROBOT_TOKEN, PlatformStandIn
 from test_routes import PLAYBOOK, chat_conversation, pushes, wait_for
@@ -20,26 +19,11 @@ from test_routes import PLAYBOOK, chat_conversation, pushes, wait_for
 from service.integration_push import ChatSummary, summary_message
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
-from api_server import PostgresDatabase, Server, postgres_unavailable_reason  # noqa: E402
+from api_server import Server  # noqa: E402
 
 QUIET_S = 2
 ROBOT, NOTICE = "/robot/send", "/topapi/message/corpconversation/asyncsend_v2"
 CHAT = "cidQuietGroup"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request):
-    if request.param == "sqlite":
-        yield None
-        return
-    reason = postgres_unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    database = PostgresDatabase()
-    try:
-        yield database.url
-    finally:
-        database.drop()
 
 
 def summaries(standin, path: str) -> list[dict]:
