@@ -31,7 +31,7 @@ from service.integration_store import claim_push, store_analysis, take_message
 from service.models import ConversationRecord, Tenant
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
-from api_server import PostgresDatabase, postgres_unavailable_reason, running_server  # noqa: E402
+from api_server import running_server  # noqa: E402
 
 CHAT = "cidAnalysedGroup"
 CUSTOMER = "$:LWCP_v1:$customerLi"
@@ -111,15 +111,9 @@ def test_a_chats_analysis_follows_its_messages(database, tmp_path):
 
 
 @pytest.fixture
-def sessions(database, tmp_path):
+def sessions(database_url, tmp_path):
     storage.import_models()
-    postgres = None
-    if database == "postgres":
-        reason = postgres_unavailable_reason()
-        if reason:
-            pytest.skip(reason)
-        postgres = PostgresDatabase()
-    engine = storage.make_engine(postgres.url if postgres else f"sqlite:///{tmp_path / 'dealwise.db'}")
+    engine = storage.make_engine(database_url or f"sqlite:///{tmp_path / 'dealwise.db'}")
     storage.create_schema(engine)
     made = sessionmaker(engine, expire_on_commit=False)
     with made.begin() as session:
@@ -128,8 +122,6 @@ def sessions(database, tmp_path):
         yield made
     finally:
         engine.dispose()
-        if postgres:
-            postgres.drop()
 
 
 def receive(sessions, chat: str, msg_id: str, text: str = "价格太贵了", role: str = "customer") -> str:
